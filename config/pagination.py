@@ -1,0 +1,8 @@
+"""API pagination: the usual count/next/previous/results envelope, page_size up to 1000."""
+
+from rest_framework import pagination
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 1000

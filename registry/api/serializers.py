@@ -1,0 +1,166 @@
+import json
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Agency, MoU, MoUParty, Region, StudyVisit
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    province = serializers.CharField(source="province_id", read_only=True, allow_null=True)
+    province_name = serializers.CharField(source="province.name", read_only=True, default=None)
+    url = serializers.HyperlinkedIdentityField(view_name="api:region-detail", lookup_field="code")
+
+    class Meta:
+        model = Region
+        fields = ("code", "name", "kind", "province", "province_name", "url")
+
+
+class RegionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ("code", "name", "kind")
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ("id", "name", "short_name", "kind", "source")
+
+
+class RegionCountsSerializer(serializers.Serializer):
+    agencies = serializers.IntegerField(source="agency_count")
+    mous = serializers.IntegerField(source="mou_count")
+    partners = serializers.IntegerField(source="partner_count")
+    visits = serializers.IntegerField(source="visit_count")
+
+
+class RegionDetailSerializer(RegionSerializer):
+    agencies = AgencySerializer(many=True, read_only=True)
+    partners = serializers.SerializerMethodField()
+    counts = RegionCountsSerializer(source="*", read_only=True)
+
+    class Meta(RegionSerializer.Meta):
+        fields = (*RegionSerializer.Meta.fields, "agencies", "partners", "counts")
+
+    @extend_schema_field(RegionRefSerializer(many=True))
+    def get_partners(self, region: Region):
+        return RegionRefSerializer(self.context["partners"], many=True).data
+
+
+class MoUPartySerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), required=False, allow_null=True, default=None
+    )
+    agency_name = serializers.CharField(source="agency.name", read_only=True, default=None)
+
+    class Meta:
+        model = MoUParty
+        fields = ("region", "region_name", "agency", "agency_name", "signatory_name", "signatory_title")
+
+    def validate(self, attrs):
+        agency = attrs.get("agency")
+        if agency is not None and agency.region_id != attrs["region"].code:
+            raise serializers.ValidationError({"agency": _("This agency belongs to another region.")})
+        return attrs
+
+
+class MoUSerializer(serializers.ModelSerializer):
+    """An MoU. In multipart requests (to upload the document) `parties` is sent as a JSON string."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:mou-detail")
+    status = serializers.CharField(read_only=True)
+    parties = MoUPartySerializer(many=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = MoU
+        fields = (
+            "id",
+            "url",
+            "title",
+            "number",
+            "status",
+            "signed_on",
+            "signed_at",
+            "starts_on",
+            "ends_on",
+            "terminated_on",
+            "termination_reason",
+            "scope",
+            "document",
+            "parties",
+            "source",
+            "created_by",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("created_at", "updated_at")
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            data = {key: data.get(key) for key in data}
+            if isinstance(data.get("parties"), str):
+                try:
+                    data["parties"] = json.loads(data["parties"])
+                except ValueError:
+                    raise serializers.ValidationError(
+                        {"parties": [_("Parties must be a JSON list of objects.")]}
+                    ) from None
+        return super().to_internal_value(data)
+
+    def validate_parties(self, parties):
+        codes = [party["region"].code for party in parties]
+        if len(set(codes)) < 2:
+            raise serializers.ValidationError(_("An MoU needs at least two different regions as parties."))
+        if len(set(codes)) != len(codes):
+            raise serializers.ValidationError(_("Each region can be a party only once."))
+        return parties
+
+    def validate(self, attrs):
+        starts_on = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends_on = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        if starts_on and ends_on and ends_on < starts_on:
+            raise serializers.ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+        return attrs
+
+
+class StudyVisitSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:visit-detail")
+    visiting_region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    visiting_region_name = serializers.CharField(source="visiting_region.name", read_only=True)
+    host_regions = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), many=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = StudyVisit
+        fields = (
+            "id",
+            "url",
+            "kind",
+            "visiting_region",
+            "visiting_region_name",
+            "host_regions",
+            "visited_on",
+            "date_precision",
+            "location",
+            "leader",
+            "purpose",
+            "delegation_size",
+            "notes",
+            "source",
+            "created_by",
+            "created_at",
+        )
+        read_only_fields = ("created_at",)
+
+    def validate(self, attrs):
+        hosts = attrs.get("host_regions", [])
+        if not hosts:
+            raise serializers.ValidationError({"host_regions": _("At least one host region is required.")})
+        if attrs["visiting_region"] in hosts:
+            raise serializers.ValidationError({"host_regions": _("A region cannot visit itself.")})
+        return attrs

@@ -1,0 +1,104 @@
+"""Reads shared by the web pages, the API, the admin and the tasks."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from .choices import WRITER_ROLES, MemberRole
+from .models import Agency, Membership, MoU, MoUParty, Region, StudyVisit
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.select_related("province").order_by("code")
+
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a subquery: one correlated count per row, without the joins of Count()."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def region_detail_queryset() -> QuerySet[Region]:
+    """Regions with the counts their page shows, in one query."""
+    here = OuterRef("pk")
+    return region_list().annotate(
+        agency_count=SubqueryCount(Agency.objects.filter(region=here).values("pk")),
+        mou_count=SubqueryCount(MoUParty.objects.filter(region=here).values("pk")),
+        partner_count=SubqueryCount(
+            MoUParty.objects.filter(mou__parties__region=here)
+            .exclude(region=here)
+            .values("region")
+            .distinct()
+        ),
+        visit_count=SubqueryCount(
+            StudyVisit.objects.filter(Q(visiting_region=here) | Q(host_regions=here)).values("pk").distinct()
+        ),
+    )
+
+
+def region_partners(region: Region) -> QuerySet[Region]:
+    """Regions that share at least one MoU with `region`."""
+    shared = MoUParty.objects.filter(mou__parties__region=region, region=OuterRef("pk"))
+    return region_list().filter(Exists(shared)).exclude(pk=region.pk)
+
+
+def region_agencies(region: Region) -> QuerySet[Agency]:
+    return region.agencies.order_by("name")
+
+
+def mou_list(*, today=None) -> QuerySet[MoU]:
+    parties = MoUParty.objects.select_related("region", "agency").order_by("position", "id")
+    return (
+        MoU.objects.with_status(today)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("parties", queryset=parties))
+    )
+
+
+def mous_of_region(region: Region) -> QuerySet[MoU]:
+    return mou_list().filter(Exists(MoUParty.objects.filter(mou=OuterRef("pk"), region=region)))
+
+
+def visit_list() -> QuerySet[StudyVisit]:
+    return StudyVisit.objects.select_related("visiting_region", "created_by").prefetch_related(
+        Prefetch("host_regions", queryset=Region.objects.order_by("code"))
+    )
+
+
+def visits_of_region(region: Region) -> QuerySet[StudyVisit]:
+    return visit_list().filter(Q(visiting_region=region) | Q(host_regions=region)).distinct()
+
+
+def user_region_codes(user: User, *, roles: Iterable[str] | None = None) -> set[str]:
+    """Codes of the regions the user acts for, optionally only with some roles."""
+    if not user.is_authenticated:
+        return set()
+    memberships = Membership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return set(memberships.values_list("region_id", flat=True))
+
+
+def user_can_write_for_regions(user: User, region_codes: Iterable[str]) -> bool:
+    """Staff may write for any region; a member only when editor/admin of one of `region_codes`.
+
+    A member may record an agreement or visit only if one of its regions takes part in it: never
+    between two other regions.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return bool(user_region_codes(user, roles=WRITER_ROLES) & set(region_codes))
+
+
+def user_can_change_mou(user: User, mou: MoU) -> bool:
+    return user_can_write_for_regions(user, mou.parties.values_list("region_id", flat=True))
+
+
+def member_roles() -> list[str]:
+    return [role.value for role in MemberRole]

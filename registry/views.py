@@ -1,0 +1,102 @@
+"""Server-rendered pages of the registry. They filter with the same FilterSets as the API."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from . import selectors
+from .choices import MoUStatus, RegionKind
+from .filtersets import MoUFilterSet, RegionFilterSet, StudyVisitFilterSet
+from .models import MoU, Region
+
+
+class HomeView(TemplateView):
+    template_name = "registry/home.html"
+
+    def get_context_data(self, **kwargs):
+        mous = selectors.mou_list()
+        return super().get_context_data(
+            region_count=Region.objects.count(),
+            province_count=Region.objects.filter(kind=RegionKind.PROVINCE).count(),
+            active_mou_count=mous.filter(current_status=MoUStatus.ACTIVE).count(),
+            latest_mous=mous[:5],
+            latest_visits=selectors.visit_list()[:5],
+            **kwargs,
+        )
+
+
+class RegionListView(FilterView):
+    filterset_class = RegionFilterSet
+    queryset = selectors.region_list()
+    paginate_by = 50
+    template_name = "registry/region_list.html"
+
+    def get_context_data(self, **kwargs):
+        provinces = Region.objects.filter(kind=RegionKind.PROVINCE).order_by("name")
+        return super().get_context_data(provinces=provinces, kinds=RegionKind.choices, **kwargs)
+
+
+class RegionDetailView(DetailView):
+    template_name = "registry/region_detail.html"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    context_object_name = "region"
+
+    def get_queryset(self):
+        return selectors.region_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        region = self.object
+        return super().get_context_data(
+            agencies=selectors.region_agencies(region),
+            mous=selectors.mous_of_region(region),
+            partners=selectors.region_partners(region),
+            visits=selectors.visits_of_region(region),
+            regencies=region.regencies.order_by("code") if region.kind == RegionKind.PROVINCE else None,
+            **kwargs,
+        )
+
+
+class MoUListView(FilterView):
+    filterset_class = MoUFilterSet
+    queryset = selectors.mou_list()
+    paginate_by = 20
+    template_name = "registry/mou_list.html"
+
+    def get_queryset(self):
+        return selectors.mou_list()
+
+    def get_context_data(self, **kwargs):
+        provinces = Region.objects.filter(kind=RegionKind.PROVINCE).order_by("name")
+        return super().get_context_data(provinces=provinces, statuses=MoUStatus.choices, **kwargs)
+
+
+class MoUDetailView(DetailView):
+    template_name = "registry/mou_detail.html"
+    context_object_name = "mou"
+
+    def get_queryset(self):
+        return selectors.mou_list()
+
+
+def mou_document(request, pk: int):
+    """Stream the signed PDF from whatever storage holds it (local disk or S3-compatible)."""
+    mou = get_object_or_404(MoU, pk=pk)
+    if not mou.document:
+        raise Http404
+    filename = f"mou-{mou.pk}-{slugify(mou.title)[:60] or 'dokumen'}.pdf"
+    return FileResponse(
+        mou.document.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
+
+class StudyVisitListView(FilterView):
+    filterset_class = StudyVisitFilterSet
+    queryset = selectors.visit_list()
+    paginate_by = 20
+    template_name = "registry/visit_list.html"
+
+    def get_queryset(self):
+        return selectors.visit_list()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TemplatesRepoConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "templates_repo"
+    verbose_name = _("Template library")
