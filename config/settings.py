@@ -124,6 +124,8 @@ USE_TZ = True
 # Static and media files -------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder before collectstatic
+STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
@@ -156,7 +158,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # E-mail: the console in development; EMAIL_URL (smtp://user:pass@host:587) in production ------------
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lumbung <noreply@lumbung.local>")
 
 # Django REST framework and the OpenAPI schema -----------------------------------------------------
@@ -198,7 +203,7 @@ SPECTACULAR_SETTINGS = {
 # Default broker: kombu's filesystem transport under var/, so no server is needed on a laptop.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem"):
-    _broker_dir = Path(env("CELERY_FS_BROKER_DIR", default=str(VAR_DIR / "celery-broker"))).resolve()
+    _broker_dir = BASE_DIR / env("CELERY_FS_BROKER_DIR", default=str(VAR_DIR / "celery-broker"))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

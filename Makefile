@@ -1,0 +1,48 @@
+# Lumbung: `make run` serves the site with its worker and beat; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.lumbung-installed
+PYTEST_ARGS ?=
+
+.PHONY: run test install setup lint format messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Migrate and load everything; every step is idempotent, so running it again keeps the data.
+setup: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_regions
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py ensure_demo_users
+
+# Web server, Celery worker and Celery beat on the embedded broker; Ctrl-C (or SIGTERM) stops all three.
+run: setup
+	@echo "Lumbung: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	DEBUG=1 PORT=$(PORT) PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/honcho start --no-prefix -f Procfile
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
+messages:
+	$(BIN)/python manage.py makemessages -l id -l en --ignore=".venv/*" --ignore="templates_repo/cookiecutters/*" --ignore="var/*"
+	$(BIN)/python manage.py compilemessages --ignore=".venv/*" --ignore="var/*"
+
+clean:
+	rm -rf var/celery-broker var/test-lumbung.sqlite3*

