@@ -41,7 +41,7 @@ format:
 
 # Regenerate the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages:
-	$(BIN)/python manage.py makemessages -l id -l en --ignore=".venv/*" --ignore="templates_repo/cookiecutters/*" --ignore="var/*"
+	$(BIN)/python manage.py makemessages -l id --ignore=".venv/*" --ignore="templates_repo/cookiecutters/*" --ignore="var/*"
 	$(BIN)/python manage.py compilemessages --ignore=".venv/*" --ignore="var/*"
 
 clean:
