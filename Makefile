@@ -45,4 +45,4 @@ messages:
 	$(BIN)/python manage.py compilemessages --ignore=".venv/*" --ignore="var/*"
 
 clean:
-	rm -rf var/celery-broker var/test-lumbung.sqlite3*
+	rm -rf var/celery-broker var/test-celery-broker var/test-lumbung-*.sqlite3*

@@ -5,6 +5,7 @@ Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, ALLOWED_HOSTS and, 
 storage, the AWS_* variables (see README.md).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -90,8 +91,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lumbung.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that a Celery worker process started by the tests sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-lumbung.sqlite3")}
+    # A file, not memory, so that a Celery worker process started by the tests sees the test data;
+    # one per test session, so that two sessions on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-lumbung-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
@@ -103,6 +105,10 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: catalog pages, counts and facets are cached and invalidated by a version number bumped on
+# every catalog write. Several processes or machines need a shared cache (redis://...) for that.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lumbung")}
 
 # Auth -------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,253 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Agency, Region
+
+from .choices import (
+    AdoptionStage,
+    AppCategory,
+    ContactRole,
+    DevelopmentStatus,
+    FigureMetric,
+    MaintenanceType,
+    SmartCityDimension,
+    SoftwareType,
+    SpbeType,
+)
+from .validators import validate_screenshot, validate_spdx_license
+
+
+def default_platforms() -> list[str]:
+    return ["web"]
+
+
+class App(models.Model):
+    """An application a region built, described so that other regions can reuse it (publiccode.yml)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    owner_region = models.ForeignKey(
+        Region, verbose_name=_("owner region"), on_delete=models.PROTECT, related_name="apps"
+    )
+    # Denormalized from owner_region (a region never changes province): filters and facets by
+    # province stay on one indexed column of one table.
+    owner_province = models.ForeignKey(
+        Region, verbose_name=_("owner province"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    owner_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("owner agency (OPD)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="apps",
+    )
+    category = models.CharField(_("category"), max_length=30, choices=AppCategory.choices)
+    dimension = models.CharField(_("smart city dimension"), max_length=20, choices=SmartCityDimension.choices)
+    spbe_type = models.CharField(_("SPBE type"), max_length=10, choices=SpbeType.choices)
+    status = models.CharField(
+        _("development status"),
+        max_length=12,
+        choices=DevelopmentStatus.choices,
+        default=DevelopmentStatus.STABLE,
+    )
+    software_type = models.CharField(
+        _("software type"), max_length=20, choices=SoftwareType.choices, default=SoftwareType.WEB
+    )
+    platforms = models.JSONField(_("platforms"), default=default_platforms, blank=True)
+    short_description = models.CharField(_("short description (Indonesian)"), max_length=150)
+    short_description_en = models.CharField(_("short description (English)"), max_length=150, blank=True)
+    long_description = models.TextField(
+        _("long description (Indonesian)"), validators=[MaxLengthValidator(10000)]
+    )
+    long_description_en = models.TextField(
+        _("long description (English)"), blank=True, validators=[MaxLengthValidator(10000)]
+    )
+    features = models.JSONField(_("features (Indonesian)"), default=list, blank=True)
+    features_en = models.JSONField(_("features (English)"), default=list, blank=True)
+    license = models.CharField(
+        _("licence (SPDX)"),
+        max_length=100,
+        validators=[validate_spdx_license],
+        help_text=_("An SPDX expression, e.g. MIT, GPL-3.0-or-later or LicenseRef-proprietary."),
+    )
+    repository_url = models.URLField(_("repository URL"), blank=True)
+    website_url = models.URLField(_("website"), blank=True)
+    maintenance_type = models.CharField(
+        _("maintenance"), max_length=10, choices=MaintenanceType.choices, default=MaintenanceType.INTERNAL
+    )
+    launched_on = models.DateField(_("launched on"), null=True, blank=True)
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("based on"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="variants",
+    )
+    based_on_url = models.URLField(_("based on (external URL)"), blank=True)
+    based_on_note = models.TextField(_("lineage note"), blank=True)
+    mous = models.ManyToManyField(
+        "registry.MoU", verbose_name=_("MoUs covering it"), related_name="apps", blank=True
+    )
+    has_template = models.BooleanField(_("has a template"), default=False, editable=False)
+    adoption_count = models.PositiveIntegerField(_("adoptions"), default=0, editable=False)
+    search_document = models.TextField(_("search text"), blank=True, editable=False)
+    # Filled on PostgreSQL only (GIN-indexed there); SQLite searches search_document instead.
+    search_vector = SearchVectorField(null=True, editable=False)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, help_text=_("Where this record comes from.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("app")
+        verbose_name_plural = _("apps")
+        indexes = [
+            models.Index(fields=["name", "id"], name="app_name_id"),
+            models.Index(fields=["-created_at", "-id"], name="app_newest"),
+            models.Index(fields=["-adoption_count", "name", "id"], name="app_most_adopted"),
+            models.Index(fields=["owner_region", "name"], name="app_region_name"),
+            models.Index(fields=["owner_province", "name"], name="app_province_name"),
+            models.Index(fields=["category", "name"], name="app_category_name"),
+            models.Index(fields=["dimension"], name="app_dimension"),
+            models.Index(fields=["status"], name="app_status"),
+            models.Index(fields=["spbe_type"], name="app_spbe_type"),
+            models.Index(fields=["license"], name="app_license"),
+            models.Index(fields=["has_template"], name="app_has_template"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:app-detail", kwargs={"slug": self.slug})
+
+
+class AppContact(models.Model):
+    """Someone to ask about an app: its maintainers and the mentors for regions replicating it."""
+
+    app = models.ForeignKey(App, verbose_name=_("app"), on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(
+        _("role"), max_length=10, choices=ContactRole.choices, default=ContactRole.MAINTAINER
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["app", "role", "id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceFigure(models.Model):
+    """A measured figure about an app's service, with when it was measured and where it comes from."""
+
+    app = models.ForeignKey(App, verbose_name=_("app"), on_delete=models.CASCADE, related_name="figures")
+    metric = models.CharField(_("metric"), max_length=20, choices=FigureMetric.choices)
+    label = models.CharField(_("label"), max_length=120, blank=True)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value_text = models.CharField(
+        _("value in words"), max_length=120, blank=True, help_text=_("When a source gives no exact number.")
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    measured_on = models.DateField(_("measured on"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["app", "metric", "-measured_on"]
+        verbose_name = _("service figure")
+        verbose_name_plural = _("service figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=False) | ~models.Q(value_text=""),
+                name="figure_has_a_value",
+                violation_error_message=_("A figure needs a number or a value in words."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()}: {self.value if self.value is not None else self.value_text}"
+
+
+class Screenshot(models.Model):
+    """A screenshot of an app: an image checked by decoding it, at most 5 MB."""
+
+    app = models.ForeignKey(App, verbose_name=_("app"), on_delete=models.CASCADE, related_name="screenshots")
+    image = models.ImageField(_("image"), upload_to="screenshots/%Y/", validators=[validate_screenshot])
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["app", "position", "id"]
+        verbose_name = _("screenshot")
+        verbose_name_plural = _("screenshots")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class Adoption(models.Model):
+    """A region using an app. Verified when a member of the adopting region recorded it."""
+
+    app = models.ForeignKey(App, verbose_name=_("app"), on_delete=models.CASCADE, related_name="adoptions")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    stage = models.CharField(
+        _("stage"), max_length=15, choices=AdoptionStage.choices, default=AdoptionStage.PLANNED
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+    evidence_url = models.URLField(_("evidence (URL)"), blank=True)
+    evidence_note = models.TextField(_("evidence (note)"), blank=True)
+    verified = models.BooleanField(
+        _("verified"),
+        default=False,
+        editable=False,
+        help_text=_("Recorded by a member of the adopting region, not on its behalf."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["app", "region"]
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["app", "region"],
+                name="adoption_once_per_region",
+                violation_error_message=_("This region's use of this app is already recorded."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} — {self.app}"

@@ -1,0 +1,339 @@
+"""Writes of the catalog: apps, their figures and contacts, adoptions, and the search index."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchVector
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from registry import selectors as registry_selectors
+from registry.choices import MemberRole
+from registry.models import Agency, MoU, Region
+
+from .choices import ContactRole
+from .models import Adoption, App, AppContact, ServiceFigure
+from .validators import normalize_license
+
+SEARCH_CONFIG = "indonesian"
+CATALOG_VERSION_KEY = "catalog:version"
+
+# Members who may record their own region's use of an app (a developer forking a template does).
+ADOPTER_ROLES = (MemberRole.DEVELOPER, MemberRole.EDITOR, MemberRole.ADMIN)
+
+APP_FIELDS = (
+    "name",
+    "slug",
+    "owner_agency",
+    "category",
+    "dimension",
+    "spbe_type",
+    "status",
+    "software_type",
+    "platforms",
+    "short_description",
+    "short_description_en",
+    "long_description",
+    "long_description_en",
+    "features",
+    "features_en",
+    "license",
+    "repository_url",
+    "website_url",
+    "maintenance_type",
+    "launched_on",
+    "based_on",
+    "based_on_url",
+    "based_on_note",
+    "source",
+)
+
+
+# Cache invalidation -------------------------------------------------------------------------------
+
+
+def catalog_version() -> int:
+    """A number that changes on every catalog write; cached pages and counts are keyed on it."""
+    version = cache.get(CATALOG_VERSION_KEY)
+    if version is None:
+        cache.add(CATALOG_VERSION_KEY, 1, timeout=None)
+        version = cache.get(CATALOG_VERSION_KEY, 1)
+    return version
+
+
+def catalog_changed() -> None:
+    """Invalidate every cached catalog answer, once the current transaction commits."""
+
+    def bump() -> None:
+        try:
+            cache.incr(CATALOG_VERSION_KEY)
+        except ValueError:
+            cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+# Search ------------------------------------------------------------------------------------------
+
+
+def _search_document(app: App) -> str:
+    region = app.owner_region
+    parts = [
+        app.name,
+        app.slug.replace("-", " "),
+        app.short_description,
+        app.short_description_en,
+        app.long_description,
+        app.long_description_en,
+        " ".join(app.features or []),
+        " ".join(app.features_en or []),
+        region.name,
+        region.code,
+        app.owner_province.name if app.owner_province_id != region.code else "",
+        app.owner_agency.name if app.owner_agency else "",
+        app.owner_agency.short_name if app.owner_agency else "",
+    ]
+    return " ".join(part for part in parts if part).lower()
+
+
+def app_refresh_search(*, app_ids: Iterable[int] | None = None) -> None:
+    """Recompute the search text of apps (all when `app_ids` is None) and, on PostgreSQL, the vector."""
+    apps = App.objects.select_related("owner_region", "owner_province", "owner_agency")
+    if app_ids is not None:
+        apps = apps.filter(pk__in=list(app_ids))
+    batch = []
+    for app in apps.iterator(chunk_size=2000):
+        app.search_document = _search_document(app)
+        batch.append(app)
+        if len(batch) >= 2000:
+            App.objects.bulk_update(batch, ["search_document"])
+            batch = []
+    if batch:
+        App.objects.bulk_update(batch, ["search_document"])
+    if connection.vendor == "postgresql":
+        vector = (
+            SearchVector("name", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("short_description", "short_description_en", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
+        )
+        target = App.objects.all() if app_ids is None else App.objects.filter(pk__in=list(app_ids))
+        target.update(search_vector=vector)
+
+
+# Apps --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureInput:
+    metric: str
+    measured_on: datetime.date
+    value: float | None = None
+    value_text: str = ""
+    unit: str = ""
+    label: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    name: str
+    role: str = ContactRole.MAINTAINER
+    email: str = ""
+    phone: str = ""
+    affiliation: str = ""
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:120] or "app"
+    slug, n = base, 2
+    taken = App.objects.exclude(pk=exclude_pk) if exclude_pk else App.objects.all()
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _apply(app: App, fields: dict) -> None:
+    unknown = set(fields) - set(APP_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown app fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(app, name, value)
+    if app.license:
+        try:
+            app.license = normalize_license(app.license)
+        except ValidationError as exc:
+            raise ValidationError({"license": exc.messages}) from exc
+    app.features = [str(item).strip() for item in (app.features or []) if str(item).strip()]
+    app.features_en = [str(item).strip() for item in (app.features_en or []) if str(item).strip()]
+
+
+def _validate_lineage(app: App) -> None:
+    errors = {}
+    if app.owner_agency and app.owner_agency.region_id != app.owner_region_id:
+        errors["owner_agency"] = _("This agency belongs to another region.")
+    if app.based_on_id:
+        if app.pk and app.based_on_id == app.pk:
+            errors["based_on"] = _("An app cannot be based on itself.")
+        elif app.pk:
+            ancestor, seen = app.based_on, set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if ancestor.pk == app.pk:
+                    errors["based_on"] = _("This would make the lineage a circle.")
+                    break
+                seen.add(ancestor.pk)
+                ancestor = ancestor.based_on
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_related(app: App, figures, contacts, mous) -> None:
+    if figures is not None:
+        app.figures.all().delete()
+        rows = [ServiceFigure(app=app, **vars(figure)) for figure in figures]
+        for row in rows:
+            row.full_clean()
+        ServiceFigure.objects.bulk_create(rows)
+    if contacts is not None:
+        app.contacts.all().delete()
+        rows = [AppContact(app=app, **vars(contact)) for contact in contacts]
+        for row in rows:
+            row.full_clean()
+        AppContact.objects.bulk_create(rows)
+    if mous is not None:
+        app.mous.set(mous)
+
+
+@transaction.atomic
+def app_create(
+    *,
+    owner_region: Region,
+    created_by=None,
+    figures: Sequence[FigureInput] = (),
+    contacts: Sequence[ContactInput] = (),
+    mous: Sequence[MoU] = (),
+    **fields,
+) -> App:
+    """Record an app of `owner_region`. A slug is made from the name when none is given."""
+    app = App(owner_region=owner_region, created_by=created_by)
+    _apply(app, fields)
+    app.owner_province_id = owner_region.province_code
+    if not app.slug:
+        app.slug = unique_slug(app.name)
+    _validate_lineage(app)
+    app.full_clean()
+    app.save()
+    _save_related(app, figures, contacts, mous)
+    app_refresh_search(app_ids=[app.pk])
+    catalog_changed()
+    return app
+
+
+@transaction.atomic
+def app_update(
+    *,
+    app: App,
+    figures: Sequence[FigureInput] | None = None,
+    contacts: Sequence[ContactInput] | None = None,
+    mous: Sequence[MoU] | None = None,
+    **fields,
+) -> App:
+    """Change an app; figures, contacts and MoUs, when given, replace the old ones."""
+    _apply(app, fields)
+    _validate_lineage(app)
+    app.full_clean()
+    app.save()
+    _save_related(app, figures, contacts, mous)
+    app_refresh_search(app_ids=[app.pk])
+    catalog_changed()
+    return app
+
+
+@transaction.atomic
+def app_delete(*, app: App) -> None:
+    app.delete()
+    catalog_changed()
+
+
+def app_set_has_template(*, app: App, has_template: bool) -> None:
+    """Called by templates_repo when a template of this app is registered or removed."""
+    if app.has_template != has_template:
+        App.objects.filter(pk=app.pk).update(has_template=has_template)
+        app.has_template = has_template
+        catalog_changed()
+
+
+def user_can_edit_app(user, app_or_region) -> bool:
+    region = app_or_region.owner_region if isinstance(app_or_region, App) else app_or_region
+    return registry_selectors.user_can_write_for_regions(user, [region.code])
+
+
+def agency_of(region: Region, name_or_short: str) -> Agency | None:
+    value = (name_or_short or "").strip()
+    if not value:
+        return None
+    return (
+        Agency.objects.filter(region=region, short_name__iexact=value).first()
+        or Agency.objects.filter(region=region, name__iexact=value).first()
+    )
+
+
+# Adoptions ---------------------------------------------------------------------------------------
+
+
+def _recount_adoptions(app_ids: Iterable[int]) -> None:
+    counts = (
+        Adoption.objects.filter(app=OuterRef("pk"))
+        .order_by()
+        .values("app")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    App.objects.filter(pk__in=list(app_ids)).update(adoption_count=Subquery(counts))
+    App.objects.filter(pk__in=list(app_ids), adoption_count__isnull=True).update(adoption_count=0)
+
+
+@transaction.atomic
+def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adoption:
+    """Record (or update) that `region` uses `app`.
+
+    Staff may record on a region's behalf (not verified); a developer, editor or admin member of
+    the adopting region records its own use (verified). Anyone else is refused.
+    """
+    if region.code == app.owner_region_id:
+        raise ValidationError({"region": _("A region does not adopt its own app.")})
+    is_member = bool(registry_selectors.user_region_codes(recorded_by, roles=ADOPTER_ROLES) & {region.code})
+    if not is_member and not getattr(recorded_by, "is_staff", False):
+        raise PermissionDenied(
+            _("Only members of the adopting region, or staff, can record its use of an app.")
+        )
+    adoption = Adoption.objects.filter(app=app, region=region).first() or Adoption(app=app, region=region)
+    for name, value in fields.items():
+        setattr(adoption, name, value)
+    adoption.recorded_by = recorded_by
+    adoption.verified = is_member
+    adoption.full_clean()
+    adoption.save()
+    _recount_adoptions([app.pk])
+    catalog_changed()
+    return adoption
+
+
+@transaction.atomic
+def adoption_record_unverified(*, app: App, region: Region, **fields) -> Adoption:
+    """Record an adoption from a public source (demo data, imports): never verified."""
+    if region.code == app.owner_region_id:
+        raise ValidationError({"region": _("A region does not adopt its own app.")})
+    adoption = Adoption.objects.filter(app=app, region=region).first() or Adoption(app=app, region=region)
+    for name, value in fields.items():
+        setattr(adoption, name, value)
+    adoption.verified = False
+    adoption.full_clean()
+    adoption.save()
+    _recount_adoptions([app.pk])
+    catalog_changed()
+    return adoption
