@@ -100,7 +100,7 @@ class App(models.Model):
     # Filled on PostgreSQL only (GIN-indexed there); SQLite searches search_document instead.
     search_vector = SearchVectorField(null=True, editable=False)
     source = models.CharField(
-        _("source"), max_length=300, blank=True, help_text=_("Where this record comes from.")
+        _("source"), max_length=600, blank=True, help_text=_("Where this record comes from.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -171,7 +171,7 @@ class ServiceFigure(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     measured_on = models.DateField(_("measured on"))
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=600, blank=True)
 
     class Meta:
         ordering = ["app", "metric", "-measured_on"]
@@ -233,7 +233,7 @@ class Adoption(models.Model):
         blank=True,
         related_name="+",
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=600, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

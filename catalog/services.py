@@ -285,7 +285,7 @@ def agency_of(region: Region, name_or_short: str) -> Agency | None:
 # Adoptions ---------------------------------------------------------------------------------------
 
 
-def _recount_adoptions(app_ids: Iterable[int]) -> None:
+def recount_adoptions(*, app_ids: Iterable[int]) -> None:
     counts = (
         Adoption.objects.filter(app=OuterRef("pk"))
         .order_by()
@@ -318,7 +318,7 @@ def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adopt
     adoption.verified = is_member
     adoption.full_clean()
     adoption.save()
-    _recount_adoptions([app.pk])
+    recount_adoptions(app_ids=[app.pk])
     catalog_changed()
     return adoption
 
@@ -334,6 +334,6 @@ def adoption_record_unverified(*, app: App, region: Region, **fields) -> Adoptio
     adoption.verified = False
     adoption.full_clean()
     adoption.save()
-    _recount_adoptions([app.pk])
+    recount_adoptions(app_ids=[app.pk])
     catalog_changed()
     return adoption

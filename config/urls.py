@@ -5,14 +5,25 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from catalog.api import urls as catalog_api
+from registry.api import urls as registry_api
 
 admin.site.site_header = admin.site.site_title = "Lumbung"
+
+# One API root over every app's resources.
+router = DefaultRouter()
+for app_api in (registry_api, catalog_api):
+    router.registry.extend(app_api.router.registry)
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("schema/", SpectacularAPIView.as_view(api_version="1.0.0"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("", include("registry.api.urls")),
+    *registry_api.urlpatterns,
+    *catalog_api.urlpatterns,
+    path("", include(router.urls)),
 ]
 
 urlpatterns = [
@@ -20,6 +31,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
     path("api-auth/", include("rest_framework.urls")),
+    # catalog first: it extends some registry pages (a region's apps, the apps an MoU covers).
+    path("", include("catalog.urls")),
     path("", include("registry.urls")),
 ]
 

@@ -1,0 +1,302 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from registry.api.serializers import UNKNOWN_REGION
+from registry.models import Agency, MoU, Region
+
+from ..choices import ContactRole, FigureMetric
+from ..models import Adoption, App, AppContact, ServiceFigure
+
+
+def list_item(row: dict, request) -> dict:
+    """A row of `selectors.app_rows` as the API shows it in lists (see AppListSerializer)."""
+    slug = row["slug"]
+    return {
+        "slug": slug,
+        "name": row["name"],
+        "url": request.build_absolute_uri(f"/api/v1/apps/{slug}/"),
+        "web_url": request.build_absolute_uri(f"/aplikasi/{slug}/"),
+        "owner_region": {"code": row["owner_region_id"], "name": row["owner_region__name"]},
+        "province": row["owner_province_id"],
+        "owner_agency": row["owner_agency__short_name"] or row["owner_agency__name"],
+        "category": row["category"],
+        "dimension": row["dimension"],
+        "spbe_type": row["spbe_type"],
+        "status": row["status"],
+        "short_description": row["short_description"],
+        "license": row["license"],
+        "has_template": row["has_template"],
+        "adoption_count": row["adoption_count"],
+        "created_at": row["created_at"].isoformat().replace("+00:00", "Z"),
+    }
+
+
+class RegionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AppListSerializer(serializers.Serializer):
+    """The shape of a list item (documentation of `list_item`)."""
+
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    url = serializers.URLField()
+    web_url = serializers.URLField()
+    owner_region = RegionRefSerializer()
+    province = serializers.CharField()
+    owner_agency = serializers.CharField(allow_null=True)
+    category = serializers.CharField()
+    dimension = serializers.CharField()
+    spbe_type = serializers.CharField()
+    status = serializers.CharField()
+    short_description = serializers.CharField()
+    license = serializers.CharField()
+    has_template = serializers.BooleanField()
+    adoption_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class FacetsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    facets = serializers.DictField(child=FacetValueSerializer(many=True))
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(choices=ContactRole.choices, default=ContactRole.MAINTAINER)
+
+    class Meta:
+        model = AppContact
+        fields = ("role", "name", "email", "phone", "affiliation")
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    metric = serializers.ChoiceField(choices=FigureMetric.choices)
+
+    class Meta:
+        model = ServiceFigure
+        fields = ("metric", "label", "value", "value_text", "unit", "measured_on", "source")
+
+
+class AdoptionInAppSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+
+    class Meta:
+        model = Adoption
+        fields = ("region", "region_name", "stage", "since", "verified", "evidence_url")
+
+
+class AppRefSerializer(serializers.ModelSerializer):
+    owner_region = serializers.CharField(source="owner_region_id")
+
+    class Meta:
+        model = App
+        fields = ("slug", "name", "owner_region")
+
+
+class MoURefSerializer(serializers.ModelSerializer):
+    status = serializers.CharField()
+    parties = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MoU
+        fields = ("id", "title", "status", "signed_on", "parties")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_parties(self, mou) -> list[str]:
+        return [party.region_id for party in mou.parties.all()]
+
+
+class AppDetailSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    web_url = serializers.SerializerMethodField()
+    publiccode_url = serializers.SerializerMethodField()
+    owner_region = RegionRefSerializer()
+    province = serializers.CharField(source="owner_province_id")
+    owner_agency = serializers.CharField(source="owner_agency.name", default=None)
+    contacts = ContactSerializer(many=True)
+    figures = FigureSerializer(many=True)
+    screenshots = serializers.SerializerMethodField()
+    adoptions = AdoptionInAppSerializer(many=True)
+    based_on = AppRefSerializer(allow_null=True)
+    variants = AppRefSerializer(many=True)
+    mous = MoURefSerializer(many=True)
+
+    class Meta:
+        model = App
+        fields = (
+            "slug",
+            "name",
+            "url",
+            "web_url",
+            "publiccode_url",
+            "owner_region",
+            "province",
+            "owner_agency",
+            "category",
+            "dimension",
+            "spbe_type",
+            "status",
+            "software_type",
+            "platforms",
+            "short_description",
+            "short_description_en",
+            "long_description",
+            "long_description_en",
+            "features",
+            "features_en",
+            "license",
+            "repository_url",
+            "website_url",
+            "maintenance_type",
+            "launched_on",
+            "based_on",
+            "based_on_url",
+            "based_on_note",
+            "variants",
+            "contacts",
+            "figures",
+            "screenshots",
+            "adoptions",
+            "adoption_count",
+            "mous",
+            "has_template",
+            "source",
+            "created_at",
+            "updated_at",
+        )
+
+    def get_url(self, app) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:app-detail", kwargs={"slug": app.slug})
+        )
+
+    def get_web_url(self, app) -> str:
+        return self.context["request"].build_absolute_uri(app.get_absolute_url())
+
+    def get_publiccode_url(self, app) -> str:
+        return self.context["request"].build_absolute_uri(f"/api/v1/apps/{app.slug}/publiccode.yml")
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_screenshots(self, app) -> list[dict]:
+        request = self.context["request"]
+        return [
+            {"url": request.build_absolute_uri(s.image.url), "caption": s.caption}
+            for s in app.screenshots.all()
+        ]
+
+
+class AppWriteSerializer(serializers.ModelSerializer):
+    """Creating and changing apps. Validation of the values themselves happens in the service."""
+
+    owner_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), error_messages=UNKNOWN_REGION
+    )
+    owner_agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), required=False, allow_null=True
+    )
+    slug = serializers.SlugField(required=False, max_length=140)
+    based_on = serializers.SlugRelatedField(
+        slug_field="slug", queryset=App.objects.all(), required=False, allow_null=True
+    )
+    mous = serializers.PrimaryKeyRelatedField(queryset=MoU.objects.all(), many=True, required=False)
+    features = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, max_length=50
+    )
+    features_en = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, max_length=50
+    )
+    platforms = serializers.ListField(
+        child=serializers.CharField(max_length=30), required=False, max_length=10
+    )
+    contacts = ContactSerializer(many=True, required=False)
+    figures = FigureSerializer(many=True, required=False)
+
+    class Meta:
+        model = App
+        fields = (
+            "name",
+            "slug",
+            "owner_region",
+            "owner_agency",
+            "category",
+            "dimension",
+            "spbe_type",
+            "status",
+            "software_type",
+            "platforms",
+            "short_description",
+            "short_description_en",
+            "long_description",
+            "long_description_en",
+            "features",
+            "features_en",
+            "license",
+            "repository_url",
+            "website_url",
+            "maintenance_type",
+            "launched_on",
+            "based_on",
+            "based_on_url",
+            "based_on_note",
+            "mous",
+            "contacts",
+            "figures",
+            "source",
+        )
+        # Uniqueness of the slug is the service's concern (it makes one from the name).
+        extra_kwargs = {"slug": {"validators": []}}
+
+    def validate_owner_region(self, region):
+        if self.instance is not None and region.code != self.instance.owner_region_id:
+            raise serializers.ValidationError(_("An app's owner region cannot change."))
+        return region
+
+    def validate(self, attrs):
+        region = attrs.get("owner_region") or getattr(self.instance, "owner_region", None)
+        agency = attrs.get("owner_agency")
+        if agency is not None and region is not None and agency.region_id != region.code:
+            raise serializers.ValidationError({"owner_agency": _("This agency belongs to another region.")})
+        slug = attrs.get("slug")
+        if slug and App.objects.filter(slug=slug).exclude(pk=getattr(self.instance, "pk", None)).exists():
+            raise serializers.ValidationError({"slug": _("An app with this slug already exists.")})
+        return attrs
+
+
+class AdoptionSerializer(serializers.ModelSerializer):
+    app = serializers.SlugRelatedField(slug_field="slug", queryset=App.objects.all())
+    app_name = serializers.CharField(source="app.name", read_only=True)
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), error_messages=UNKNOWN_REGION
+    )
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Adoption
+        fields = (
+            "id",
+            "app",
+            "app_name",
+            "region",
+            "region_name",
+            "stage",
+            "since",
+            "evidence_url",
+            "evidence_note",
+            "verified",
+            "recorded_by",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("verified", "created_at", "updated_at")
+        validators = []  # one adoption per app and region: a second POST updates it (service)

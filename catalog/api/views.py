@@ -1,0 +1,221 @@
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..filtersets import AdoptionFilterSet, AppFilterSet
+from ..models import Adoption, App
+from .serializers import (
+    AdoptionSerializer,
+    AppDetailSerializer,
+    AppListSerializer,
+    AppWriteSerializer,
+    FacetsSerializer,
+    list_item,
+)
+
+
+def _figures(data):
+    return [services.FigureInput(**figure) for figure in data]
+
+
+def _contacts(data):
+    return [services.ContactInput(**contact) for contact in data]
+
+
+class AppViewSet(viewsets.ModelViewSet):
+    """Apps that regions build. Reading is public; staff and editors/admins of the owner region write."""
+
+    queryset = selectors.app_queryset()
+    serializer_class = AppDetailSerializer
+    filterset_class = AppFilterSet
+    lookup_field = "slug"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if self.action in ("retrieve", "publiccode"):
+            return selectors.app_detail_queryset()
+        return selectors.app_queryset()
+
+    def get_serializer_class(self):
+        if self.action in ("create", "partial_update", "update"):
+            return AppWriteSerializer
+        return AppDetailSerializer
+
+    def _filterset(self, request) -> AppFilterSet:
+        filterset = selectors.app_filterset(request.query_params)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset
+
+    @extend_schema(responses=AppListSerializer(many=True))
+    def list(self, request, *args, **kwargs):
+        # The hot path: a cached JSON body keyed on the full URL, the language and the catalog version.
+        if request.accepted_renderer.format != "json":
+            return self._list_response(request)
+        key = selectors.cache_key("api-apps", request.build_absolute_uri(), get_language())
+        body = cache.get(key)
+        if body is None:
+            response = self._list_response(request)
+            body = JSONRenderer().render(response.data)
+            cache.set(key, body, selectors.CACHE_SECONDS)
+        return HttpResponse(body, content_type="application/json")
+
+    def _list_response(self, request):
+        queryset = self._filterset(request).qs
+        self.paginator.django_paginator_class = selectors.CachedCountPaginator
+        rows = self.paginate_queryset(selectors.app_values(queryset))
+        return self.get_paginated_response([list_item(row, request) for row in rows])
+
+    @extend_schema(
+        responses=FacetsSerializer,
+        parameters=[
+            OpenApiParameter(name, str, description=str(f.label))
+            for name, f in AppFilterSet.base_filters.items()
+        ],
+    )
+    @action(detail=False, filter_backends=[], pagination_class=None)
+    def facets(self, request):
+        """Counts per facet value under the current filters (each facet ignores its own filter)."""
+        filterset = self._filterset(request)
+        count = selectors.cached(
+            ("count-facets", str(filterset.qs.query)), lambda: filterset.qs.order_by().count()
+        )
+        return Response({"count": count, "facets": selectors.app_facets(request.query_params)})
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        region = data.pop("owner_region")
+        if not services.user_can_edit_app(self.request.user, region):
+            raise PermissionDenied(
+                _("Only the owner region's editors and administrators can record its apps.")
+            )
+        app = services.app_create(
+            owner_region=region,
+            created_by=self.request.user,
+            figures=_figures(data.pop("figures", [])),
+            contacts=_contacts(data.pop("contacts", [])),
+            mous=data.pop("mous", []),
+            **data,
+        )
+        serializer.instance = selectors.app_detail_queryset().get(pk=app.pk)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        data = AppDetailSerializer(serializer.instance, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+
+    def partial_update(self, request, *args, **kwargs):
+        app = self.get_object()
+        if not services.user_can_edit_app(request.user, app):
+            raise PermissionDenied(
+                _("Only the owner region's editors and administrators can change this app.")
+            )
+        serializer = AppWriteSerializer(
+            app, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("owner_region", None)
+        figures = _figures(data.pop("figures")) if "figures" in data else None
+        contacts = _contacts(data.pop("contacts")) if "contacts" in data else None
+        services.app_update(app=app, figures=figures, contacts=contacts, mous=data.pop("mous", None), **data)
+        app = selectors.app_detail_queryset().get(pk=app.pk)
+        return Response(AppDetailSerializer(app, context=self.get_serializer_context()).data)
+
+    def perform_destroy(self, instance: App):
+        if not services.user_can_edit_app(self.request.user, instance):
+            raise PermissionDenied(
+                _("Only the owner region's editors and administrators can delete this app.")
+            )
+        services.app_delete(app=instance)
+
+    @extend_schema(responses={(200, "application/yaml"): str})
+    @action(detail=True, url_path="publiccode.yml", filter_backends=[], pagination_class=None)
+    def publiccode(self, request, slug=None):
+        """The app as a publiccode.yml document (standard version 0.4)."""
+        from ..publiccode import app_publiccode_yaml
+
+        app = self.get_object()
+        text = app_publiccode_yaml(app, app_url=request.build_absolute_uri(app.get_absolute_url()))
+        response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{app.slug}-publiccode.yml"'
+        return response
+
+    @extend_schema(
+        request=inline_serializer(
+            "PubliccodeUpload", {"region": serializers.CharField(), "file": serializers.FileField()}
+        ),
+        responses={201: AppDetailSerializer, 200: AppDetailSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import-publiccode",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_publiccode(self, request):
+        """Create or update an app of `region` from an uploaded publiccode.yml (`file`, or `text`)."""
+        from registry.models import Region
+
+        from ..publiccode import MAX_DOCUMENT_BYTES, app_import_publiccode
+
+        region = Region.objects.filter(code=request.data.get("region", "")).first()
+        if region is None:
+            raise ValidationError(
+                {"region": [_("Unknown Kemendagri region code: %s.") % request.data.get("region")]}
+            )
+        if not services.user_can_edit_app(request.user, region):
+            raise PermissionDenied(
+                _("Only the owner region's editors and administrators can record its apps.")
+            )
+        upload = request.data.get("file")
+        if upload is not None and hasattr(upload, "read"):
+            if upload.size > MAX_DOCUMENT_BYTES:
+                raise ValidationError({"file": [_("The document is too large.")]})
+            raw = upload.read()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValidationError({"file": [_("The document must be UTF-8 text.")]}) from None
+        else:
+            text = request.data.get("text") or ""
+        if not text:
+            raise ValidationError({"file": [_("Upload a publiccode.yml file.")]})
+        app, created = app_import_publiccode(text=text, region=region, created_by=request.user)
+        app = selectors.app_detail_queryset().get(pk=app.pk)
+        data = AppDetailSerializer(app, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class AdoptionViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Which regions use which apps. A member of the adopting region records its own use (verified);
+    staff may record one on a region's behalf (not verified)."""
+
+    queryset = Adoption.objects.select_related("app", "region", "recorded_by").order_by("-updated_at", "-id")
+    serializer_class = AdoptionSerializer
+    filterset_class = AdoptionFilterSet
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        adoption = services.adoption_record(
+            app=data.pop("app"), region=data.pop("region"), recorded_by=request.user, **data
+        )
+        adoption = self.get_queryset().get(pk=adoption.pk)
+        return Response(self.get_serializer(adoption).data, status=status.HTTP_201_CREATED)

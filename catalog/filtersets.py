@@ -1,0 +1,131 @@
+"""One FilterSet per listed model, shared by the API and the web pages."""
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, FloatField, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from registry.choices import RegionKind
+from registry.models import Region
+
+from .choices import AdoptionStage, AppCategory, DevelopmentStatus, SmartCityDimension, SortOrder, SpbeType
+from .models import Adoption, App
+from .services import SEARCH_CONFIG
+
+MAX_SEARCH_TERMS = 8
+
+
+def search_apps(queryset, value: str):
+    """Full-text search, annotated with `rank`.
+
+    PostgreSQL: the stored, GIN-indexed tsvector with the Indonesian configuration (stemming, web-search
+    syntax: quotes, OR, -exclusion), ranked by ts_rank over weights name > short description > the rest.
+    Other databases: every word must appear in the lower-cased search text; a name match ranks first.
+    """
+    value = " ".join(value.split())[:200]
+    if not value:
+        return queryset
+    if connection.vendor == "postgresql":
+        query = SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    for term in value.lower().split()[:MAX_SEARCH_TERMS]:
+        queryset = queryset.filter(search_document__contains=term)
+    return queryset.annotate(
+        rank=Case(When(name__icontains=value, then=Value(1.0)), default=Value(0.5), output_field=FloatField())
+    )
+
+
+ORDERINGS = {
+    SortOrder.NAME: ("name", "id"),
+    SortOrder.NEWEST: ("-created_at", "-id"),
+    SortOrder.MOST_ADOPTED: ("-adoption_count", "name", "id"),
+}
+
+
+class AppFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    category = django_filters.MultipleChoiceFilter(label=_("Category"), choices=AppCategory.choices)
+    dimension = django_filters.MultipleChoiceFilter(
+        label=_("Smart city dimension"), choices=SmartCityDimension.choices
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province (code)"),
+        field_name="owner_province",
+        queryset=Region.objects.filter(kind=RegionKind.PROVINCE),
+        to_field_name="code",
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Owner region (code)"),
+        field_name="owner_region",
+        queryset=Region.objects.all(),
+        to_field_name="code",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Development status"), choices=DevelopmentStatus.choices
+    )
+    spbe_type = django_filters.ChoiceFilter(label=_("SPBE type"), choices=SpbeType.choices)
+    has_template = django_filters.BooleanFilter(label=_("Has a template"))
+    license = django_filters.CharFilter(label=_("Licence (SPDX)"))
+    ordering = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SortOrder.choices, method="filter_ordering"
+    )
+
+    # The keys a facet can count over, with the query parameter that filters it.
+    FACETS = {
+        "category": "category",
+        "dimension": "dimension",
+        "province": "owner_province",
+        "region": "owner_region",
+        "status": "status",
+        "spbe_type": "spbe_type",
+        "has_template": "has_template",
+        "license": "license",
+    }
+
+    class Meta:
+        model = App
+        fields = (
+            "search",
+            "category",
+            "dimension",
+            "province",
+            "region",
+            "status",
+            "spbe_type",
+            "has_template",
+            "license",
+            "ordering",
+        )
+
+    def filter_search(self, queryset, name, value):
+        return search_apps(queryset, value)
+
+    def filter_ordering(self, queryset, name, value):
+        # Applied in filter_queryset, after every filter: relevance needs the search's rank.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        ordering = self.form.cleaned_data.get("ordering") or (
+            SortOrder.RELEVANCE if self.form.cleaned_data.get("search") else SortOrder.NAME
+        )
+        if ordering == SortOrder.RELEVANCE:
+            if "rank" in queryset.query.annotations:
+                return queryset.order_by("-rank", "name", "id")
+            ordering = SortOrder.NAME
+        return queryset.order_by(*ORDERINGS[ordering])
+
+
+class AdoptionFilterSet(django_filters.FilterSet):
+    app = django_filters.CharFilter(label=_("App (slug)"), field_name="app__slug")
+    region = django_filters.ModelChoiceFilter(
+        label=_("Adopting region (code)"), queryset=Region.objects.all(), to_field_name="code"
+    )
+    owner = django_filters.CharFilter(label=_("Owner region (code)"), field_name="app__owner_region")
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=AdoptionStage.choices)
+    verified = django_filters.BooleanFilter(label=_("Verified"))
+
+    class Meta:
+        model = Adoption
+        fields = ("app", "region", "owner", "stage", "verified")

@@ -1,0 +1,106 @@
+"""Catalog pages. The browse page filters with AppFilterSet, the same class as the API."""
+
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+
+from registry import views as registry_views
+from registry.models import Region
+
+from . import selectors
+from .choices import AppCategory, DevelopmentStatus, SortOrder
+
+PAGE_SIZE = 20
+
+
+class AppBrowseView(TemplateView):
+    template_name = "catalog/app_list.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        filterset = selectors.app_filterset(params)
+        valid = filterset.is_valid()
+        queryset = filterset.qs if valid else selectors.app_queryset().none()
+        paginator = selectors.CachedCountPaginator(queryset, PAGE_SIZE)
+        page = paginator.get_page(params.get("page"))
+        facets = selectors.app_facets(params) if valid else {}
+        selected = {key: params.getlist(key) for key in filterset.base_filters}
+        return super().get_context_data(
+            filter=filterset,
+            filter_errors=filterset.errors if not valid else None,
+            page_obj=page,
+            paginator=paginator,
+            apps=_with_labels(selectors.app_rows(page.object_list)),
+            facets=facets,
+            facet_titles=facet_titles(),
+            selected=selected,
+            sort_choices=SortOrder.choices,
+            search=params.get("search", ""),
+            **kwargs,
+        )
+
+
+def _with_labels(rows: list[dict]) -> list[dict]:
+    categories, statuses = dict(AppCategory.choices), dict(DevelopmentStatus.choices)
+    for row in rows:
+        row["category_label"] = categories.get(row["category"], row["category"])
+        row["status_label"] = statuses.get(row["status"], row["status"])
+    return rows
+
+
+def facet_titles() -> dict[str, str]:
+    return {
+        "category": _("Category"),
+        "dimension": _("Smart city dimension"),
+        "province": _("Province"),
+        "region": _("Owner region"),
+        "status": _("Development status"),
+        "spbe_type": _("SPBE type"),
+        "has_template": _("Template"),
+        "license": _("Licence"),
+    }
+
+
+class AppDetailView(DetailView):
+    template_name = "catalog/app_detail.html"
+    context_object_name = "app"
+
+    def get_queryset(self):
+        return selectors.app_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        app = self.object
+        lineage, ancestor, seen = [], app.based_on, {app.pk}
+        while ancestor is not None and ancestor.pk not in seen and len(lineage) < 10:
+            lineage.append(ancestor)
+            seen.add(ancestor.pk)
+            ancestor = ancestor.based_on
+        contacts = list(app.contacts.all())
+        return super().get_context_data(
+            lineage=lineage,
+            mentors=[c for c in contacts if c.role == "mentor"],
+            maintainers=[c for c in contacts if c.role != "mentor"],
+            **kwargs,
+        )
+
+
+class RegionDetailView(registry_views.RegionDetailView):
+    """The registry's region page, with the apps the region built and the apps it uses."""
+
+    template_name = "catalog/region_detail.html"
+
+    def get_context_data(self, **kwargs):
+        region: Region = self.object
+        return super().get_context_data(
+            built_apps=selectors.region_built_apps(region),
+            adoptions=selectors.region_adoptions(region),
+            **kwargs,
+        )
+
+
+class MoUDetailView(registry_views.MoUDetailView):
+    """The registry's MoU page, with the apps the MoU covers."""
+
+    template_name = "catalog/mou_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(covered_apps=selectors.mou_apps(self.object), **kwargs)
