@@ -323,7 +323,7 @@ def load() -> list[str]:
             app = services.app_update(app=existing, figures=figures, **fields)
         apps[spec["slug"]] = app
 
-    # The Batang–Semarang MoU: signed during the visit to PIP and the Command Centre, where Hendrar
+    # The Batang-Semarang MoU: signed during the visit to PIP and the Command Centre, where Hendrar
     # Prihadi presented the reporting programme (Radar Pekalongan).
     mou = MoU.objects.filter(title=BATANG_SEMARANG_MOU["title"]).first()
     if mou is not None:
@@ -346,4 +346,4 @@ def load() -> list[str]:
         "dibimbing». Berita tidak menyebut aplikasi mana yang akan direplikasi.",
         source=SOURCES["radar-batang"],
     )
-    return [f"{len(apps)} apps", "3 covered by the Batang–Semarang MoU", "1 planned reuse"]
+    return [f"{len(apps)} apps", "3 covered by the Batang-Semarang MoU", "1 planned reuse"]

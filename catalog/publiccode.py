@@ -217,7 +217,7 @@ def app_publiccode(app: App, *, app_url: str) -> dict:
     doc["platforms"] = [str(platform) for platform in app.platforms or []]
     doc["categories"] = list(CATEGORY_MAP.get(app.category, CATEGORY_MAP[AppCategory.OTHER]))
     used_by = sorted(
-        Adoption.objects.filter(app=app, verified=True).values_list("region__name", flat=True).distinct()
+        Adoption.objects.filter(app=app, verified=True).order_by().values_list("region__name", flat=True)
     )
     if used_by:
         doc["usedBy"] = used_by
@@ -385,8 +385,9 @@ def _check_contacts(parent: dict, key: str, path: str, errors: _Errors, *, requi
     for index, contact in enumerate(contacts):
         item_path = f"{path}[{index}]"
         if not isinstance(contact, dict):
-            errors.add(item_path, _("A contact is a mapping with a name and, optionally, email, phone and "
-                                    "affiliation."))  # fmt: skip
+            errors.add(
+                item_path, _("A contact is a mapping with a name and, optionally, email, phone and affiliation.")
+            )
             continue
         _text(contact, "name", f"{item_path}.name", errors, required=True)
         email = _text(contact, "email", f"{item_path}.email", errors, required=False)

@@ -44,7 +44,7 @@ LIST_FIELDS = (
 
 
 def cache_key(*parts) -> str:
-    digest = hashlib.sha1("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
     return f"catalog:{catalog_version()}:{digest}"
 
 
