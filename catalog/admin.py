@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from . import services
+from .admin_import import import_apps_view
 from .models import Adoption, App, AppContact, Screenshot, ServiceFigure
 
 
@@ -51,10 +52,6 @@ class AppAdmin(admin.ModelAdmin):
     readonly_fields = ("has_template", "adoption_count", "created_by", "created_at", "updated_at")
 
     def get_urls(self):
-        try:
-            from .admin_import import import_apps_view
-        except ImportError:  # TEMPORARY while the importer is being written
-            return super().get_urls()
         extra = [
             path(
                 "import/",

@@ -484,9 +484,8 @@ def apps_import(*, region: Region, rows: list[dict], created_by=None, dry_run: b
     if not rows:
         report.file_errors.append(_("There are no apps to import."))
         return report
-    choices = {name: _choice_lookup(choice_class) for name, choice_class in CHOICE_COLUMNS.items()}
-    agencies: dict[str, object] = {}
-    parsed = [_parse_row(index, row, region, choices, agencies) for index, row in enumerate(rows)]
+    lookups = _Lookups(region)
+    parsed = [_parse_row(index, row, lookups) for index, row in enumerate(rows)]
     _resolve_identities(parsed, region)
     for row in parsed:
         _validate_row(row, region, created_by)
@@ -571,8 +570,34 @@ def _fold(text: str) -> str:
     return " ".join(str(text).casefold().split())
 
 
-def _parse_row(index: int, row: dict, region: Region, choices: dict, agencies: dict) -> _Row:
+class _Lookups:
+    """What rows look up, computed once per import: choices, the region's agencies, licences."""
+
+    def __init__(self, region: Region):
+        self.region = region
+        self.choices = {name: _choice_lookup(choice_class) for name, choice_class in CHOICE_COLUMNS.items()}
+        self._agencies: dict[str, object] = {}
+        self._licenses: dict[str, tuple[str, list[str]]] = {}
+
+    def agency(self, text: str):
+        key = _fold(text)
+        if key not in self._agencies:
+            self._agencies[key] = agency_of(self.region, text)
+        return self._agencies[key]
+
+    def license(self, text: str) -> tuple[str, list[str]]:
+        """(normalized expression, error messages): normalizing is slow, a file repeats a few licences."""
+        if text not in self._licenses:
+            try:
+                self._licenses[text] = (normalize_license(text), [])
+            except ValidationError as exc:
+                self._licenses[text] = ("", exc.messages)
+        return self._licenses[text]
+
+
+def _parse_row(index: int, row: dict, lookups: _Lookups) -> _Row:
     """Turn one row's cells into the keyword arguments app_create expects, noting cell errors."""
+    region, choices = lookups.region, lookups.choices
     parsed = _Row(number=int(row.get(ROW_KEY) or index + 2), fields={})
     for key, raw in row.items():
         if key == ROW_KEY:
@@ -619,25 +644,23 @@ def _parse_row(index: int, row: dict, region: Region, choices: dict, agencies: d
             if not text:
                 parsed.fields[name] = None
             else:
-                if _fold(text) not in agencies:
-                    agencies[_fold(text)] = agency_of(region, text)
-                if agencies[_fold(text)] is None:
+                agency = lookups.agency(text)
+                if agency is None:
                     parsed.error(
                         name,
                         _("%(region)s has no agency (OPD) named “%(value)s”.")
                         % {"region": region.name, "value": text},
                     )
                 else:
-                    parsed.fields[name] = agencies[_fold(text)]
+                    parsed.fields[name] = agency
         elif name == "license":
             if not text:
                 parsed.fields[name] = ""
             else:
-                try:
-                    parsed.fields[name] = normalize_license(text)
-                except ValidationError as exc:
-                    for message in exc.messages:
-                        parsed.error(name, message)
+                value, messages = lookups.license(text)
+                parsed.fields[name] = value
+                for message in messages:
+                    parsed.error(name, message)
         elif name in URL_COLUMNS:
             # "batangkab.go.id" is how people write a website in a spreadsheet.
             if text and "://" not in text and " " not in text and "." in text:
@@ -765,6 +788,8 @@ def _validate_row(row: _Row, region: Region, created_by) -> None:
     for name, value in row.fields.items():
         setattr(app, name, value)
     exclude = set(row.errors)
+    if row.fields.get("license"):
+        exclude.add("license")  # already checked by normalize_license, the field's own validator
     if not row.fields.get("slug") and row.target is None:
         exclude.add("slug")  # no name, so no slug: the missing name is the error to show
     try:

@@ -17,7 +17,12 @@ Export: `app_publiccode(app, app_url=...)` builds the document, `app_publiccode_
     description.id        short_description, long_description, features
     description.en        the *_en fields, only when both the short and the long English text exist
     legal.license         App.license (already a normalized SPDX expression)
-    maintenance           type = App.maintenance_type; contacts = the maintainer contacts (left out when none)
+    maintenance           type = App.maintenance_type; contacts = the maintainer contacts. An app maintained
+                          "internal" or "contract" without one (the standard then requires contacts) gets its
+                          owner as the contact: {name: <agency name>, affiliation: <region name>}, or
+                          {name: <region name>} without an agency ("internal" means the owner's own staff;
+                          under a contract the owner answers for it). The import recognises this stand-in and
+                          stores no contact for it. Left out otherwise when there are none.
     localisation          availableLanguages = the description languages; localisationReady = more than
                           one of them (derived: Lumbung records no separate flag)
     x-lumbung             Lumbung values the standard has no key for (below)
@@ -45,16 +50,16 @@ Deliberately not exported: service figures, screenshots, MoUs, the record's `sou
 Import: `app_import_publiccode(text=..., region=...)` validates with `publiccode_parse`, then creates the
 app through catalog.services.app_create or updates the region's existing one (same x-lumbung slug, else
 same repository URL) through app_update, in one transaction. When `x-lumbung` is absent (a document written
-elsewhere), an update keeps the app's dimension, SPBE type, agency, lineage note and mentors; the category
+elsewhere), an update keeps the app's dimension, SPBE type, agency, lineage note and mentors, and its
+lineage too when the document has no isBasedOn; the category
 is kept when its tags overlap the document's, otherwise it becomes the one of ours whose tags overlap the
 document's most (Jaccard; ties go to the first in AppCategory), otherwise "lainnya". The document's usedBy
 regions (exact Region names) are recorded as unverified adoptions when not recorded yet; existing adoptions
 are never removed. Anything the import could not apply is appended to `notes` when a list is given.
 
 Known gaps between the model and the standard (the export then fails `publiccode_parse`;
-`app_publiccode_errors` tells which): App.long_description may be shorter than the standard's 150
-characters, an app maintained "internal" or "contract" may have no maintainer contact, and App.platforms
-is not checked against the standard's values.
+`app_publiccode_errors` tells which): App.long_description (and the English one) may be shorter than the
+standard's 150 characters, and App.platforms is not checked against the standard's values.
 """
 
 import datetime
@@ -96,7 +101,27 @@ LONG_DESCRIPTION_MIN, LONG_DESCRIPTION_MAX = 150, 10000
 
 # The standard's controlled vocabulary of categories (core 0.4).
 CATEGORIES = frozenset(
-    ["accounting", "agile-project-management", "applicant-tracking", "application-development", "appointment-scheduling", "backup", "billing-and-invoicing", "blog", "budgeting", "business-intelligence", "business-process-management", "cad", "call-center-management", "cloud-management", "collaboration", "communications", "compliance-management", "contact-management", "content-management", "crm", "customer-service-and-support", "data-analytics", "data-collection", "data-visualization", "design", "design-system", "digital-asset-management", "digital-citizenship", "document-management", "donor-management", "e-commerce", "e-signature", "educational-content", "email-management", "email-marketing", "employee-management", "enterprise-project-management", "enterprise-social-networking", "erp", "event-management", "facility-management", "feedback-and-reviews-management", "financial-reporting", "fleet-management", "fundraising", "gamification", "geographic-information-systems", "grant-management", "graphic-design", "help-desk", "hr", "ide", "identity-management", "instant-messaging", "inventory-management", "it-asset-management", "it-development", "it-management", "it-security", "it-service-management", "knowledge-management", "learning-management-system", "marketing", "mind-mapping", "mobile-marketing", "mobile-payment", "network-management", "office", "online-booking", "online-community", "payment-gateway", "payroll", "predictive-analysis", "procurement", "productivity-suite", "project-collaboration", "project-management", "property-management", "real-estate-management", "remote-support", "resource-management", "sales-management", "seo", "service-desk", "social-media-management", "survey", "talent-management", "task-management", "taxes-management", "test-management", "time-management", "time-tracking", "translation", "video-conferencing", "video-editing", "visitor-management", "voip", "warehouse-management", "web-collaboration", "web-conferencing", "website-builder", "whistleblowing", "workflow-management"]
+    """
+    accounting agile-project-management applicant-tracking application-development
+    appointment-scheduling backup billing-and-invoicing blog budgeting business-intelligence
+    business-process-management cad call-center-management cloud-management collaboration communications
+    compliance-management contact-management content-management crm customer-service-and-support
+    data-analytics data-collection data-visualization design design-system digital-asset-management
+    digital-citizenship document-management donor-management e-commerce e-signature educational-content
+    email-management email-marketing employee-management enterprise-project-management
+    enterprise-social-networking erp event-management facility-management
+    feedback-and-reviews-management financial-reporting fleet-management fundraising gamification
+    geographic-information-systems grant-management graphic-design help-desk hr ide identity-management
+    instant-messaging inventory-management it-asset-management it-development it-management it-security
+    it-service-management knowledge-management learning-management-system marketing mind-mapping
+    mobile-marketing mobile-payment network-management office online-booking online-community
+    payment-gateway payroll predictive-analysis procurement productivity-suite project-collaboration
+    project-management property-management real-estate-management remote-support resource-management
+    sales-management seo service-desk social-media-management survey talent-management task-management
+    taxes-management test-management time-management time-tracking translation video-conferencing
+    video-editing visitor-management voip warehouse-management web-collaboration web-conferencing
+    website-builder whistleblowing workflow-management
+    """.split()  # noqa: SIM905
 )
 
 # Our category -> the standard's tags, most specific first. "lainnya" gets the most general tag for
@@ -176,6 +201,13 @@ def _contact(contact: AppContact) -> dict:
     return item
 
 
+def _owner_contact(region: Region, agency) -> dict:
+    """The stand-in maintainer of an app maintained by its owner without a recorded contact."""
+    if agency is not None:
+        return {"name": str(agency.name), "affiliation": str(region.name)}
+    return {"name": str(region.name)}
+
+
 def _description(short: str, long: str, features) -> dict:
     return {
         "shortDescription": str(short),
@@ -216,8 +248,12 @@ def app_publiccode(app: App, *, app_url: str) -> dict:
         doc["releaseDate"] = launched.isoformat() if isinstance(launched, datetime.date) else str(launched)
     doc["platforms"] = [str(platform) for platform in app.platforms or []]
     doc["categories"] = list(CATEGORY_MAP.get(app.category, CATEGORY_MAP[AppCategory.OTHER]))
-    used_by = sorted(
-        Adoption.objects.filter(app=app, verified=True).order_by().values_list("region__name", flat=True)
+    used_by = (
+        sorted(
+            Adoption.objects.filter(app=app, verified=True).order_by().values_list("region__name", flat=True)
+        )
+        if app.pk
+        else []
     )
     if used_by:
         doc["usedBy"] = used_by
@@ -229,6 +265,8 @@ def app_publiccode(app: App, *, app_url: str) -> dict:
     contacts = list(app.contacts.order_by("id")) if app.pk else []
     maintainers = [_contact(c) for c in contacts if c.role == ContactRole.MAINTAINER]
     mentors = [_contact(c) for c in contacts if c.role == ContactRole.MENTOR]
+    if not maintainers and app.maintenance_type in MAINTENANCE_NEEDS_CONTACTS:
+        maintainers = [_owner_contact(app.owner_region, app.owner_agency)]
     maintenance: dict = {"type": str(app.maintenance_type)}
     if maintainers:
         maintenance["contacts"] = maintainers
@@ -385,9 +423,8 @@ def _check_contacts(parent: dict, key: str, path: str, errors: _Errors, *, requi
     for index, contact in enumerate(contacts):
         item_path = f"{path}[{index}]"
         if not isinstance(contact, dict):
-            errors.add(
-                item_path, _("A contact is a mapping with a name and, optionally, email, phone and affiliation.")
-            )
+            message = _("A contact is a mapping with a name and, optionally, email, phone and affiliation.")
+            errors.add(item_path, message)
             continue
         _text(contact, "name", f"{item_path}.name", errors, required=True)
         email = _text(contact, "email", f"{item_path}.email", errors, required=False)
@@ -806,6 +843,8 @@ def app_import_publiccode(
                 % {"agency": agency_name, "region": region.name}
             )
 
+    # A document written elsewhere that says nothing of an original keeps the lineage Lumbung recorded.
+    keep_lineage = not created and not has_extension and "isBasedOn" not in doc
     based_on_urls = doc.get("isBasedOn") or []
     if isinstance(based_on_urls, str):
         based_on_urls = [based_on_urls]
@@ -818,8 +857,9 @@ def app_import_publiccode(
             if based_on is not None:
                 continue
         external.append(based_url)
-    fields["based_on"] = based_on
-    fields["based_on_url"] = external[0] if external else ""
+    if not keep_lineage:
+        fields["based_on"] = based_on
+        fields["based_on_url"] = external[0] if external else ""
     if len(external) > 1:
         notes.append(
             _("Only one external original can be recorded; not imported: %(urls)s.")
@@ -833,7 +873,6 @@ def app_import_publiccode(
         elif slug:
             fields["slug"] = slug
         fields["source"] = f"publiccode.yml {url}"[: App._meta.get_field("source").max_length]
-        contacts = maintainers + (mentors or [])
     else:
         if slug and slug != app.slug:
             notes.append(
@@ -847,7 +886,11 @@ def app_import_publiccode(
                 )
                 for c in app.contacts.filter(role=ContactRole.MENTOR).order_by("id")
             ]
-        contacts = maintainers + mentors
+
+    agency = fields.get("owner_agency", app.owner_agency if app else None)
+    if doc["maintenance"].get("contacts") == [_owner_contact(region, agency)]:
+        maintainers = []  # the export's stand-in for an owner-maintained app, not a recorded person
+    contacts = maintainers + (mentors or [])
 
     try:
         if created:

@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Mapping
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.functional import cached_property
@@ -80,9 +81,11 @@ class CachedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         query = self.object_list.query
-        return cached(
-            ("count", query.model._meta.label, str(query)), lambda: self.object_list.order_by().count()
-        )
+        try:
+            sql = str(query)
+        except EmptyResultSet:  # a filter that can match nothing (e.g. .none())
+            return 0
+        return cached(("count", query.model._meta.label, sql), lambda: self.object_list.order_by().count())
 
 
 # Facets ------------------------------------------------------------------------------------------

@@ -88,3 +88,41 @@ class StudyVisitFactory(factory.django.DjangoModelFactory):
     def host_codes(visit, create, extracted, **kwargs):
         if create:
             visit.host_regions.set([region(code) for code in (extracted or ("33.74",))])
+
+
+class AppFactory(factory.django.DjangoModelFactory):
+    """A catalog app; its search text is refreshed as the service would."""
+
+    class Meta:
+        model = "catalog.App"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Aplikasi Uji {n}")
+    slug = factory.Sequence(lambda n: f"aplikasi-uji-{n}")
+    owner_region = factory.LazyFunction(lambda: region("33.74"))
+    owner_province = factory.LazyAttribute(lambda app: region(app.owner_region.province_code))
+    category = "pengaduan"
+    dimension = "governance"
+    spbe_type = "umum"
+    status = "stable"
+    short_description = "Aplikasi untuk pengujian."
+    long_description = "Deskripsi panjang aplikasi untuk pengujian katalog Lumbung."
+    features = factory.LazyFunction(lambda: ["Fitur satu", "Fitur dua"])
+    license = "MIT"
+
+    @factory.post_generation
+    def refresh_search(app, create, extracted, **kwargs):
+        if create:
+            from catalog.services import app_refresh_search
+
+            app_refresh_search(app_ids=[app.pk])
+
+
+class AdoptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Adoption"
+
+    app = factory.SubFactory(AppFactory)
+    region = factory.LazyFunction(lambda: region("33.25"))
+    stage = "live"
+    verified = True

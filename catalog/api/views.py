@@ -170,7 +170,7 @@ class AppViewSet(viewsets.ModelViewSet):
         """Create or update an app of `region` from an uploaded publiccode.yml (`file`, or `text`)."""
         from registry.models import Region
 
-        from ..publiccode import MAX_DOCUMENT_BYTES, app_import_publiccode
+        from ..publiccode import PUBLICCODE_MAX_BYTES, app_import_publiccode
 
         region = Region.objects.filter(code=request.data.get("region", "")).first()
         if region is None:
@@ -183,7 +183,7 @@ class AppViewSet(viewsets.ModelViewSet):
             )
         upload = request.data.get("file")
         if upload is not None and hasattr(upload, "read"):
-            if upload.size > MAX_DOCUMENT_BYTES:
+            if upload.size > PUBLICCODE_MAX_BYTES:
                 raise ValidationError({"file": [_("The document is too large.")]})
             raw = upload.read()
             try:
