@@ -45,9 +45,12 @@ ORDERINGS = {
 
 class AppFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    category = django_filters.MultipleChoiceFilter(label=_("Category"), choices=AppCategory.choices)
+    # distinct=False: these are columns of the app itself, a DISTINCT would only slow every query.
+    category = django_filters.MultipleChoiceFilter(
+        label=_("Category"), choices=AppCategory.choices, distinct=False
+    )
     dimension = django_filters.MultipleChoiceFilter(
-        label=_("Smart city dimension"), choices=SmartCityDimension.choices
+        label=_("Smart city dimension"), choices=SmartCityDimension.choices, distinct=False
     )
     province = django_filters.ModelChoiceFilter(
         label=_("Province (code)"),
@@ -62,7 +65,7 @@ class AppFilterSet(django_filters.FilterSet):
         to_field_name="code",
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Development status"), choices=DevelopmentStatus.choices
+        label=_("Development status"), choices=DevelopmentStatus.choices, distinct=False
     )
     spbe_type = django_filters.ChoiceFilter(label=_("SPBE type"), choices=SpbeType.choices)
     has_template = django_filters.BooleanFilter(label=_("Has a template"))

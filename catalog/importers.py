@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -43,6 +44,8 @@ MAX_ROWS = 5000
 # Blank rows are skipped, but a sheet padded with hundreds of thousands of them is refused.
 MAX_PHYSICAL_ROWS = 20 * MAX_ROWS
 MAX_COLUMNS = 200
+# An XLSX file is compressed XML: refuse one that unpacks to more than this (a "zip bomb").
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 # Each dict from read_rows carries its row number in the file (the header is row 1) under this key.
 ROW_KEY = "_row"
 
@@ -306,6 +309,18 @@ def _xlsx_table(data: bytes, filename: str) -> "_Table":
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # zipfile never unpacks more than the sizes declared here, so their sum is a safe bound.
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(
+            [_("“%(name)s” is not a readable XLSX workbook.") % {"name": filename}]
+        ) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            [_("“%(name)s” unpacks to too much data for an inventory.") % {"name": filename}]
+        )
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         # openpyxl and zipfile raise many kinds of errors on a damaged or foreign ZIP file.
@@ -360,31 +375,38 @@ def _cell_value(value):
 
 
 def _rows_from_table(table: _Table) -> list[dict]:
-    iterator = iter(table.rows)
     try:
-        header = next(iterator, None)
-        if header is None or not any(_cell_text(cell) for cell in header):
-            raise ImportFileError([_("The first row must hold the column names; it is empty.")])
-        columns = _columns(header)
-        rows, stray = [], []
-        number = 1
-        for cells in iterator:
-            number += 1
-            if number > MAX_PHYSICAL_ROWS:
-                raise ImportFileError([_too_many_rows_message()])
-            if not any(_cell_text(cell) for cell in cells):
-                continue
-            if len(rows) == MAX_ROWS:
-                raise ImportFileError([_too_many_rows_message()])
-            if any(_cell_text(cell) for index, cell in enumerate(cells) if index not in columns):
-                stray.append(number)
-            row = {ROW_KEY: number}
-            for index, name in columns.items():
-                row[name] = _cell_value(cells[index]) if index < len(cells) else ""
-            rows.append(row)
+        return _read_table(table)
+    except csv.Error as exc:
+        # e.g. a cell longer than the csv module allows (131072 characters): the file is broken.
+        raise ImportFileError([_("The CSV file cannot be read: %(error)s.") % {"error": exc}]) from exc
     finally:
         if table.closing is not None:
             table.closing.close()
+
+
+def _read_table(table: _Table) -> list[dict]:
+    iterator = iter(table.rows)
+    header = next(iterator, None)
+    if header is None or not any(_cell_text(cell) for cell in header):
+        raise ImportFileError([_("The first row must hold the column names; it is empty.")])
+    columns = _columns(header)
+    rows, stray = [], []
+    number = 1
+    for cells in iterator:
+        number += 1
+        if number > MAX_PHYSICAL_ROWS:
+            raise ImportFileError([_too_many_rows_message()])
+        if not any(_cell_text(cell) for cell in cells):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise ImportFileError([_too_many_rows_message()])
+        if any(_cell_text(cell) for index, cell in enumerate(cells) if index not in columns):
+            stray.append(number)
+        row = {ROW_KEY: number}
+        for index, name in columns.items():
+            row[name] = _cell_value(cells[index]) if index < len(cells) else ""
+        rows.append(row)
     if stray:
         raise ImportFileError(
             [_("These rows have values in columns without a name: %(rows)s.") % {"rows": _short_list(stray)}]

@@ -76,16 +76,23 @@ def app_rows(queryset: QuerySet[App]) -> list[dict]:
 
 
 class CachedCountPaginator(Paginator):
-    """A paginator whose count (a full scan of the filtered apps) is cached under the catalog version."""
+    """A paginator whose count (a scan of the filtered apps) is cached under the catalog version.
+
+    `count_queryset` is the filtered queryset without the list's joins (counting needs none).
+    """
+
+    def __init__(self, object_list, per_page, *args, count_queryset: QuerySet | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count_queryset = count_queryset if count_queryset is not None else object_list
 
     @cached_property
     def count(self) -> int:
-        query = self.object_list.query
+        queryset = self.count_queryset.order_by()
         try:
-            sql = str(query)
+            sql = str(queryset.query)
         except EmptyResultSet:  # a filter that can match nothing (e.g. .none())
             return 0
-        return cached(("count", query.model._meta.label, sql), lambda: self.object_list.order_by().count())
+        return cached(("count", queryset.model._meta.label, sql), queryset.count)
 
 
 # Facets ------------------------------------------------------------------------------------------

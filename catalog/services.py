@@ -81,7 +81,8 @@ def catalog_changed() -> None:
 # Search ------------------------------------------------------------------------------------------
 
 
-def _search_document(app: App) -> str:
+def search_document(app: App) -> str:
+    """The lower-cased text an app is found by: its texts, its owner region, province and agency."""
     region = app.owner_region
     parts = [
         app.name,
@@ -108,21 +109,27 @@ def app_refresh_search(*, app_ids: Iterable[int] | None = None) -> None:
         apps = apps.filter(pk__in=list(app_ids))
     batch = []
     for app in apps.iterator(chunk_size=2000):
-        app.search_document = _search_document(app)
+        app.search_document = search_document(app)
         batch.append(app)
         if len(batch) >= 2000:
             App.objects.bulk_update(batch, ["search_document"])
             batch = []
     if batch:
         App.objects.bulk_update(batch, ["search_document"])
-    if connection.vendor == "postgresql":
-        vector = (
-            SearchVector("name", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("short_description", "short_description_en", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
-        )
-        target = App.objects.all() if app_ids is None else App.objects.filter(pk__in=list(app_ids))
-        target.update(search_vector=vector)
+    app_refresh_search_vectors(app_ids=app_ids)
+
+
+def app_refresh_search_vectors(*, app_ids: Iterable[int] | None = None) -> None:
+    """On PostgreSQL, recompute the weighted tsvector from the stored texts (one UPDATE)."""
+    if connection.vendor != "postgresql":
+        return
+    vector = (
+        SearchVector("name", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("short_description", "short_description_en", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
+    )
+    target = App.objects.all() if app_ids is None else App.objects.filter(pk__in=list(app_ids))
+    target.update(search_vector=vector)
 
 
 # Apps --------------------------------------------------------------------------------------------

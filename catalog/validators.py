@@ -1,5 +1,6 @@
 """Validators of catalog values checked by content: SPDX licences and screenshot images."""
 
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,12 @@ SCREENSHOT_FORMATS = {"PNG", "JPEG", "WEBP"}
 _LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.\-]+$")
 
 
+@functools.cache
+def _spdx():
+    # Building the SPDX index takes ~30 ms: once per process.
+    return get_spdx_licensing()
+
+
 def normalize_license(value: str) -> str:
     """The normalized SPDX expression for `value`, or ValidationError.
 
@@ -21,7 +28,7 @@ def normalize_license(value: str) -> str:
     value = (value or "").strip()
     if _LICENSE_REF.match(value):
         return value
-    info = get_spdx_licensing().validate(value, strict=True)
+    info = _spdx().validate(value, strict=True)
     if info.errors or not info.normalized_expression:
         raise ValidationError(
             _("%(value)s is not an SPDX licence expression (e.g. MIT, GPL-3.0-or-later, LicenseRef-x)."),

@@ -1,5 +1,8 @@
 """Catalog pages. The browse page filters with AppFilterSet, the same class as the API."""
 
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -13,30 +16,46 @@ PAGE_SIZE = 20
 
 
 class AppBrowseView(TemplateView):
+    """The browse page. Results and facets are rendered once per query and catalog version, then
+    reused; the rest of the page (header, language form with its CSRF token) is rendered per request."""
+
     template_name = "catalog/app_list.html"
+    results_template = "catalog/includes/browse_results.html"
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
         filterset = selectors.app_filterset(params)
-        valid = filterset.is_valid()
-        queryset = filterset.qs if valid else selectors.app_queryset().none()
-        paginator = selectors.CachedCountPaginator(queryset, PAGE_SIZE)
-        page = paginator.get_page(params.get("page"))
-        facets = selectors.app_facets(params) if valid else {}
         selected = {key: params.getlist(key) for key in filterset.base_filters}
+        key = selectors.cache_key("browse", self.request.get_full_path(), get_language())
+        results = cache.get(key)
+        if results is None:
+            results = render_to_string(
+                self.results_template, self._results(filterset, selected), self.request
+            )
+            cache.set(key, results, selectors.CACHE_SECONDS)
         return super().get_context_data(
-            filter=filterset,
-            filter_errors=filterset.errors if not valid else None,
-            page_obj=page,
-            paginator=paginator,
-            apps=_with_labels(selectors.app_rows(page.object_list)),
-            facets=facets,
-            facet_titles=facet_titles(),
+            results=results,
             selected=selected,
             sort_choices=SortOrder.choices,
             search=params.get("search", ""),
             **kwargs,
         )
+
+    def _results(self, filterset, selected) -> dict:
+        params = self.request.GET
+        valid = filterset.is_valid()
+        queryset = filterset.qs if valid else selectors.app_queryset().none()
+        paginator = selectors.CachedCountPaginator(queryset, PAGE_SIZE)
+        page = paginator.get_page(params.get("page"))
+        return {
+            "filter_errors": filterset.errors if not valid else None,
+            "page_obj": page,
+            "paginator": paginator,
+            "apps": _with_labels(selectors.app_rows(page.object_list)),
+            "facets": selectors.app_facets(params) if valid else {},
+            "facet_titles": facet_titles(),
+            "selected": selected,
+        }
 
 
 def _with_labels(rows: list[dict]) -> list[dict]:

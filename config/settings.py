@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Lumbung -----------------------------------------------------------------------------------------
+# Mounts the reference views of bench/ (a bare JsonResponse, a naive icontains search).
+LUMBUNG_BENCH = env.bool("LUMBUNG_BENCH", default=False)
 LUMBUNG_MOU_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 LUMBUNG_MOU_EXPIRY_NOTICE_DAYS = 30
 

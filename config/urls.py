@@ -36,6 +36,15 @@ urlpatterns = [
     path("", include("registry.urls")),
 ]
 
+if settings.LUMBUNG_BENCH:
+    from bench import views as bench_views
+
+    urlpatterns = [
+        path("__bench__/bare/", bench_views.bare),
+        path("__bench__/icontains/", bench_views.icontains),
+        *urlpatterns,
+    ]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

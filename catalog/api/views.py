@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
@@ -71,7 +73,9 @@ class AppViewSet(viewsets.ModelViewSet):
 
     def _list_response(self, request):
         queryset = self._filterset(request).qs
-        self.paginator.django_paginator_class = selectors.CachedCountPaginator
+        self.paginator.django_paginator_class = partial(
+            selectors.CachedCountPaginator, count_queryset=queryset
+        )
         rows = self.paginate_queryset(selectors.app_values(queryset))
         return self.get_paginated_response([list_item(row, request) for row in rows])
 
@@ -90,6 +94,16 @@ class AppViewSet(viewsets.ModelViewSet):
             ("count-facets", str(filterset.qs.query)), lambda: filterset.qs.order_by().count()
         )
         return Response({"count": count, "facets": selectors.app_facets(request.query_params)})
+
+    def retrieve(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "json":
+            return super().retrieve(request, *args, **kwargs)
+        key = selectors.cache_key("api-app", request.build_absolute_uri(), get_language())
+        body = cache.get(key)
+        if body is None:
+            body = JSONRenderer().render(super().retrieve(request, *args, **kwargs).data)
+            cache.set(key, body, selectors.CACHE_SECONDS)
+        return HttpResponse(body, content_type="application/json")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -177,6 +177,7 @@ def test_detail_runs_constant_queries_whatever_adoptions_and_mous(api, regions):
     app = factories.AppFactory(slug="target")
 
     def count():
+        cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             assert api.get("/api/v1/apps/target/").status_code == 200
         return len(ctx.captured_queries)

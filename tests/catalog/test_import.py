@@ -13,10 +13,12 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 from PIL import Image
 from pypdf import PdfWriter
 
+from catalog import importers
 from catalog.admin_import import AppImportForm, import_apps_view
 from catalog.choices import AppCategory, SmartCityDimension
 from catalog.importers import (
@@ -55,6 +57,13 @@ HEADERS = [
 ]
 PREFIXES = ["E-Lapor", "SIMPEG", "E-Santunan", "Sigap", "Si Desa", "E-Planning", "Lapor Bupati"]
 LICENSES = ["MIT", "gpl-3.0-or-later", "LicenseRef-proprietary", "Apache-2.0"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The messages are checked word for word; the Indonesian translations come later.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -452,7 +461,7 @@ def test_duplicated_column_and_values_under_a_nameless_column(batang):
     assert_nothing_saved()
 
 
-def test_too_large_and_too_many_rows(batang, monkeypatch):
+def test_too_large_and_too_many_rows(batang):
     big = SimpleUploadedFile("big.csv", b"x" * (MAX_BYTES + 1))
     report = apps_import_file(region=batang, file=big, filename="big.csv")
     assert report.file_errors == ["The file is 5.0 MB; at most 5 MB can be imported."]
@@ -462,6 +471,18 @@ def test_too_large_and_too_many_rows(batang, monkeypatch):
     assert import_bytes(batang, many).file_errors == [
         f"The file has more than {MAX_ROWS} rows; import at most {MAX_ROWS} apps at a time."
     ]
+    assert_nothing_saved()
+
+
+def test_xlsx_that_unpacks_to_too_much_and_a_broken_csv(batang, monkeypatch):
+    monkeypatch.setattr(importers, "MAX_UNPACKED_BYTES", 1000)
+    report = import_bytes(batang, to_xlsx(inventory(2)), "bom.xlsx")
+    assert report.file_errors == ["“bom.xlsx” unpacks to too much data for an inventory."]
+    monkeypatch.undo()
+    rows = inventory(1)
+    rows[0]["deskripsi"] = "x" * 200_000  # longer than the csv module accepts in one cell
+    report = import_bytes(batang, to_csv(rows))
+    assert report.file_errors[0].startswith("The CSV file cannot be read: field larger than field limit")
     assert_nothing_saved()
 
 

@@ -1,0 +1,279 @@
+"""Catalog benchmark: 100,000 apps in PostgreSQL, gunicorn with 2 workers, wrk on loopback.
+
+    .venv/bin/python bench/catalog.py            # generate (once) and measure
+    .venv/bin/python bench/catalog.py --duration 5 --apps 20000
+
+Every scenario is measured against a bare JsonResponse view served by the same gunicorn in the same run,
+so the ratios hold on a noisy machine where absolute times do not. Two server configurations run one
+after the other: with the shared Redis cache (as in production) and with caching turned off, which is
+what the search comparison and the "uncached" figures use. Needs PostgreSQL, Redis and wrk
+(`apt-get install wrk`); the database is `lumbung_bench` unless BENCH_DATABASE_URL says otherwise.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lumbung_bench")
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")
+SEARCH_TERMS = ["santunan", "puskesmas", "musrenbang", "retribusi", "perizinan", "beasiswa", "posyandu",
+                "kepegawaian", "jalan rusak", "wisata", "sampah", "bansos", "absensi", "anggaran", "pengadaan"]  # fmt: skip
+
+WRK_SCRIPT = """
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format('{"p50": %f, "p95": %f, "rps": %f, "requests": %d, "errors": %d}\\n',
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    summary.requests / (summary.duration / 1e6), summary.requests, errors))
+end
+"""
+
+
+def django_setup(env: dict) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    dbname = DATABASE_URL.rsplit("/", 1)[1]
+    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+
+
+WORDS = {
+    "pengaduan": ["Lapor", "Aduan Warga", "Pengaduan Online", "Suara Rakyat", "Jalan Rusak", "Respon Cepat"],
+    "bantuan-sosial": ["Santunan Kematian", "Bansos Tepat", "Data Terpadu Sosial", "Beasiswa Miskin"],
+    "perencanaan": ["Musrenbang", "E-Planning", "Usulan Desa", "Pokir"],
+    "penganggaran": ["E-Budgeting", "Anggaran Daerah", "Pagu Indikatif"],
+    "pengadaan": ["E-Delivery", "Pengadaan Barang", "Katalog Lokal"],
+    "informasi-publik": ["PPID", "Informasi Publik", "Open Data"],
+    "command-center": ["Command Center", "Dashboard Kota", "CCTV Kota"],
+    "layanan-desa": ["Smart Village", "Surat Desa", "Posyandu Digital"],
+    "kesehatan": ["Antrean Puskesmas", "Rujukan Online", "Posyandu"],
+    "pendidikan": ["PPDB", "Beasiswa", "Rapor Digital"],
+    "pariwisata": ["Wisata Daerah", "Tiket Wisata", "Kalender Event"],
+    "infrastruktur-jalan": ["Jalan Cantik", "Lapor Jalan", "Peta Jalan"],
+    "kepegawaian": ["Absensi ASN", "Kepegawaian", "E-Kinerja"],
+    "perizinan": ["Perizinan Online", "Izin Usaha", "Retribusi"],
+}
+FILLER = (
+    "Aplikasi ini dibangun oleh pemerintah daerah untuk mempercepat layanan kepada masyarakat. Data tersimpan "
+    "terpusat, laporan dapat dipantau pimpinan, dan setiap OPD menindaklanjuti sesuai SOP. "
+)
+
+
+def generate(total: int, seed: int = 20261123) -> None:
+    """Create `total` synthetic apps spread over all 514 regencies and cities (idempotent by count)."""
+    from django.core.management import call_command
+
+    from catalog.choices import DevelopmentStatus, SmartCityDimension, SpbeType
+    from catalog.models import App
+    from catalog.services import app_refresh_search_vectors, search_document
+    from registry.models import Region
+
+    call_command("migrate", verbosity=0)
+    call_command("load_regions", verbosity=0)
+    if App.objects.count() == total:
+        print(f"database already holds {total} apps")
+        return
+    App.objects.all().delete()
+    rng = random.Random(seed)
+    regencies = list(Region.objects.exclude(kind="province").select_related("province"))
+    assert len(regencies) == 514
+    statuses, dimensions, spbe = DevelopmentStatus.values, SmartCityDimension.values, SpbeType.values
+    licenses = ["MIT", "GPL-3.0-or-later", "Apache-2.0", "AGPL-3.0-or-later", "LicenseRef-proprietary"]
+    started, batch = time.perf_counter(), []
+    for n in range(total):
+        region = regencies[n % len(regencies)]
+        category = rng.choice(list(WORDS))
+        words = rng.choice(WORDS[category])
+        name = f"{words} {region.name.replace('Kabupaten ', '').replace('Kota ', '')} {n}"
+        app = App(
+            name=name,
+            slug=f"bench-{n}",
+            owner_region=region,
+            owner_province=region.province,
+            category=category,
+            dimension=rng.choice(dimensions),
+            spbe_type=rng.choice(spbe),
+            status=rng.choice(statuses),
+            short_description=f"{words} untuk warga {region.name}.",
+            long_description=FILLER + f"Layanan {words.lower()} di {region.name}.",
+            features=[words, "Laporan", "Notifikasi"],
+            license=rng.choice(licenses),
+            adoption_count=rng.randrange(0, 12),
+            source="bench/catalog.py (synthetic)",
+        )
+        app.search_document = search_document(app)
+        batch.append(app)
+        if len(batch) == 5000:
+            App.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        App.objects.bulk_create(batch)
+    app_refresh_search_vectors()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE catalog_app")
+    print(f"generated {total} apps in {time.perf_counter() - started:.0f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict, port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"gunicorn did not start: {process.stderr.read().decode()[-2000:]}")
+
+
+def wrk(port: int, paths: list[str], duration: int, connections: int, workdir: Path) -> dict:
+    script, path_file = workdir / "rotate.lua", workdir / "paths.txt"
+    script.write_text(WRK_SCRIPT)
+    path_file.write_text("\n".join(paths) + "\n")
+    # Warm-up: connection setup, Python imports and (in the cached run) the first computation of each URL.
+    for warm in paths[:200]:
+        subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{warm}"], check=False)
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "-s", str(script), f"http://127.0.0.1:{port}/"],
+        capture_output=True, text=True, env={**os.environ, "WRK_PATHS": str(path_file)}, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def scenarios(rng: random.Random, total: int) -> dict[str, list[str]]:
+    from catalog.choices import AppCategory
+
+    provinces = ["11", "12", "31", "32", "33", "34", "35", "51", "64", "73", "94"]
+    categories = [c for c in AppCategory.values if c != "lainnya"]
+    return {
+        "bare JsonResponse": ["/__bench__/bare/"],
+        "list, page of 20": [f"/api/v1/apps/?page={p}" for p in range(1, 51)],
+        "list, filtered": [
+            f"/api/v1/apps/?category={rng.choice(categories)}&province={rng.choice(provinces)}&status=stable"
+            for _ in range(100)
+        ],
+        "search (full-text)": [f"/api/v1/apps/?search={term.replace(' ', '+')}" for term in SEARCH_TERMS],
+        "search (icontains)": [f"/__bench__/icontains/?q={term.replace(' ', '+')}" for term in SEARCH_TERMS],
+        "detail": [f"/api/v1/apps/bench-{rng.randrange(total)}/" for _ in range(500)],
+        "browse page": ["/aplikasi/"]
+        + [f"/aplikasi/?category={rng.choice(categories)}&province={rng.choice(provinces)}" for _ in range(49)],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--apps", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": DATABASE_URL,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "STATIC_MANIFEST": "0",
+        "LUMBUNG_BENCH": "1",
+        "LOG_LEVEL": "WARNING",
+        "CACHE_URL": CACHE_URL,
+    }
+    ensure_database()
+    django_setup(env)
+    generate(args.apps)
+
+    rng = random.Random(7)
+    plan = scenarios(rng, args.apps)
+    results: dict[str, dict[str, dict]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, cache_url in (("cached", CACHE_URL), ("uncached", "dummycache://")):
+            if cache_url.startswith("redis"):
+                import redis
+
+                redis.Redis.from_url(cache_url).flushdb()
+            port = free_port()
+            server = start_server({**env, "CACHE_URL": cache_url}, port)
+            try:
+                results[label] = {
+                    name: wrk(port, paths, args.duration, args.connections, Path(tmp)) for name, paths in plan.items()
+                }
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+
+    print(f"\n{args.apps} apps, gunicorn 2 workers, wrk {args.connections} connections, {args.duration} s each")
+    for label, rows in results.items():
+        bare = rows["bare JsonResponse"]
+        print(f"\n[{label}]  {'scenario':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>9} {'vs bare':>8} {'errors':>7}")
+        for name, row in rows.items():
+            print(
+                f"{'':<10}{name:<22} {row['p50']:>8.2f} {row['p95']:>8.2f} {row['rps']:>9.0f} "
+                f"{row['rps'] / bare['rps']:>8.2f} {row['errors']:>7}"
+            )
+    uncached = results["uncached"]
+    speedup = uncached["search (icontains)"]["p95"] / uncached["search (full-text)"]["p95"]
+    print("\nTargets (issue 3):")
+    checks = [
+        ("list throughput >= 0.25 of bare (cached)",
+         results["cached"]["list, page of 20"]["rps"] / results["cached"]["bare JsonResponse"]["rps"], 0.25, ">="),
+        ("list throughput >= 0.25 of bare (uncached)",
+         uncached["list, page of 20"]["rps"] / uncached["bare JsonResponse"]["rps"], 0.25, ">="),
+        ("search p95 <= 20 ms (uncached)", uncached["search (full-text)"]["p95"], 20, "<="),
+        ("search >= 10x faster than icontains (p95, uncached)", speedup, 10, ">="),
+        ("browse page p95 <= 50 ms (cached)", results["cached"]["browse page"]["p95"], 50, "<="),
+        ("browse page p95 <= 50 ms (uncached)", uncached["browse page"]["p95"], 50, "<="),
+    ]  # fmt: skip
+    for text, value, target, op in checks:
+        ok = value >= target if op == ">=" else value <= target
+        print(f"  {'PASS' if ok else 'MISS'}  {text}: {value:.2f}")
+    failed_requests = sum(row["errors"] for rows in results.values() for row in rows.values())
+    if failed_requests:
+        print(f"  WARNING: {failed_requests} requests failed (non-2xx or socket errors)")
+
+
+if __name__ == "__main__":
+    main()
