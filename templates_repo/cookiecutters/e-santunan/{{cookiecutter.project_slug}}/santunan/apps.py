@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SantunanConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "santunan"
+    verbose_name = "Santunan kematian"

@@ -1,0 +1,1 @@
+"""Konfigurasi proyek Django (settings, URL, nilai daerah)."""

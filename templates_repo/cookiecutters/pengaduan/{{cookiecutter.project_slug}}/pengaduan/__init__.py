@@ -1,0 +1,1 @@
+"""Aplikasi penanganan pengaduan warga."""

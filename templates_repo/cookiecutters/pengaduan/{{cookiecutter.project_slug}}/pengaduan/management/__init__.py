@@ -1,0 +1,1 @@
+"""Perintah manajemen aplikasi pengaduan."""

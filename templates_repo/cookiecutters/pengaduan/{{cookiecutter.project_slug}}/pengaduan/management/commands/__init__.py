@@ -1,0 +1,1 @@
+"""seed_region, escalate_overdue, ensure_demo_admin."""

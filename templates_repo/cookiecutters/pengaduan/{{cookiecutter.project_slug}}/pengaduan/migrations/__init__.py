@@ -1,0 +1,1 @@
+"""Migrasi basis data aplikasi pengaduan."""

@@ -1,0 +1,1 @@
+"""Tes aplikasi pengaduan (jalankan: python manage.py test)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PerencanaanConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "perencanaan"
+    verbose_name = "E-planning (musrenbang)"
