@@ -21,6 +21,7 @@ setup: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_regions
 	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py sync_templates
 	DEBUG=1 $(BIN)/python manage.py ensure_demo_users
 
 # Web server, Celery worker and Celery beat on the embedded broker; Ctrl-C (or SIGTERM) stops all three.

@@ -117,7 +117,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Internationalisation: Bahasa Indonesia first, English second ----------------------------------------
 LANGUAGE_CODE = "id"
@@ -236,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.send_mou_expiry_notices",
         "schedule": crontab(hour=7, minute=0),
     },
+    "templates-repo-sweep-forks": {
+        "task": "templates_repo.tasks.sweep_forks",
+        "schedule": 60.0,
+    },
 }
 
 # Lumbung -----------------------------------------------------------------------------------------
@@ -243,6 +249,13 @@ CELERY_BEAT_SCHEDULE = {
 LUMBUNG_BENCH = env.bool("LUMBUNG_BENCH", default=False)
 LUMBUNG_MOU_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 LUMBUNG_MOU_EXPIRY_NOTICE_DAYS = 30
+# Forks: limits per render, and how long a worker holds a fork (longer than the hard time limit, so a
+# live worker is always stopped by its limit before another delivery may take the fork over).
+LUMBUNG_FORK_MAX_FILES = env.int("LUMBUNG_FORK_MAX_FILES", default=500)
+LUMBUNG_FORK_MAX_BYTES = env.int("LUMBUNG_FORK_MAX_BYTES", default=20 * 1024 * 1024)
+LUMBUNG_FORK_MAX_SECONDS = env.float("LUMBUNG_FORK_MAX_SECONDS", default=120.0)
+LUMBUNG_FORK_LEASE_SECONDS = env.int("LUMBUNG_FORK_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+LUMBUNG_FORK_REQUEUE_AFTER_SECONDS = env.int("LUMBUNG_FORK_REQUEUE_AFTER_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
@@ -9,12 +10,13 @@ from rest_framework.routers import DefaultRouter
 
 from catalog.api import urls as catalog_api
 from registry.api import urls as registry_api
+from templates_repo.api import urls as templates_api
 
 admin.site.site_header = admin.site.site_title = "Lumbung"
 
 # One API root over every app's resources.
 router = DefaultRouter()
-for app_api in (registry_api, catalog_api):
+for app_api in (registry_api, catalog_api, templates_api):
     router.registry.extend(app_api.router.registry)
 
 api_v1 = [
@@ -31,7 +33,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
     path("api-auth/", include("rest_framework.urls")),
-    # catalog first: it extends some registry pages (a region's apps, the apps an MoU covers).
+    path("masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    # Higher apps first: they extend lower apps' pages (the template button on an app page, a region's
+    # apps, the apps an MoU covers).
+    path("", include("templates_repo.urls")),
     path("", include("catalog.urls")),
     path("", include("registry.urls")),
 ]

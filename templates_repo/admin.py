@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from . import services
+from .models import Fork, Template, TemplateVersion
+
+
+class VersionInline(admin.TabularInline):
+    model = TemplateVersion
+    extra = 0
+    fields = ("number", "content_hash", "changelog", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Template)
+class TemplateAdmin(admin.ModelAdmin):
+    """Templates come from templates_repo/cookiecutters/ (sync_templates); their links are editable."""
+
+    inlines = (VersionInline,)
+    list_display = ("name", "slug", "category", "app", "mentor_region")
+    readonly_fields = ("slug",)
+    autocomplete_fields = ("app", "mentor_region", "mentor_agency")
+
+
+@admin.register(Fork)
+class ForkAdmin(admin.ModelAdmin):
+    list_display = ("id", "template", "region", "requested_by", "status", "progress", "created_at")
+    list_filter = ("status", "template")
+    search_fields = ("id", "region__name", "region__code", "requested_by__username")
+    readonly_fields = [field.name for field in Fork._meta.fields]
+    actions = ("retry_failed",)
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Retry the failed forks")
+    def retry_failed(self, request, queryset):
+        for fork in queryset.filter(status="failed"):
+            services.fork_retry(fork=fork)

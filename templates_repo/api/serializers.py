@@ -1,0 +1,95 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from registry.api.serializers import UNKNOWN_REGION
+from registry.models import Region
+
+from ..models import Fork, Template, TemplateVersion
+
+
+class TemplateVersionSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="number")
+
+    class Meta:
+        model = TemplateVersion
+        fields = ("version", "content_hash", "changelog", "parameters", "created_at")
+
+
+class TemplateSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:template-detail", lookup_field="slug")
+    app = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    mentor_region = serializers.CharField(source="mentor_region.code")
+    mentor_region_name = serializers.CharField(source="mentor_region.name")
+    mentor_agency = serializers.CharField(source="mentor_agency.name", default=None)
+    latest_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Template
+        fields = (
+            "slug", "url", "name", "description", "category", "app", "mentor_region", "mentor_region_name",
+            "mentor_agency", "latest_version",
+        )  # fmt: skip
+
+    def get_latest_version(self, template) -> int | None:
+        versions = list(template.versions.all())
+        return max((version.number for version in versions), default=None)
+
+
+class TemplateDetailSerializer(TemplateSerializer):
+    versions = TemplateVersionSerializer(many=True)
+
+    class Meta(TemplateSerializer.Meta):
+        fields = (*TemplateSerializer.Meta.fields, "versions")
+
+
+class PreviewRequestSerializer(serializers.Serializer):
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, error_messages=UNKNOWN_REGION
+    )
+    version = serializers.IntegerField(required=False, min_value=1)
+    context = serializers.DictField(required=False, default=dict)
+
+
+class PreviewSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    files = serializers.ListField(child=serializers.CharField())
+    total_bytes = serializers.IntegerField()
+    readme = serializers.CharField()
+
+
+class ForkRequestSerializer(serializers.Serializer):
+    template = serializers.SlugRelatedField(slug_field="slug", queryset=Template.objects.all())
+    version = serializers.IntegerField(required=False, min_value=1)
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), error_messages=UNKNOWN_REGION
+    )
+    context = serializers.JSONField(required=False, default=dict)
+
+    def validate_context(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(_("The context must be an object of parameter values."))
+        return value
+
+
+class ForkSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:fork-detail")
+    template = serializers.CharField(source="template.slug")
+    version = serializers.IntegerField(source="version.number")
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    requested_by = serializers.CharField(source="requested_by.username")
+    archive_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Fork
+        fields = (
+            "id", "url", "template", "version", "region", "region_name", "requested_by", "status", "progress",
+            "log", "error", "context", "archive_url", "archive_size", "archive_sha256", "file_count",
+            "attempts",
+            "created_at", "queued_at", "started_at", "finished_at",
+        )  # fmt: skip
+
+    def get_archive_url(self, fork) -> str | None:
+        if fork.status != "succeeded":
+            return None
+        return self.context["request"].build_absolute_uri(f"/api/v1/forks/{fork.pk}/archive/")

@@ -1,0 +1,173 @@
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from .. import rendering, services
+from ..choices import ForkStatus
+from ..models import Fork, Template, TemplateVersion
+from .serializers import (
+    ForkRequestSerializer,
+    ForkSerializer,
+    PreviewRequestSerializer,
+    PreviewSerializer,
+    TemplateDetailSerializer,
+    TemplateSerializer,
+)
+
+PREVIEW_LIMITS = rendering.RenderLimits(max_files=500, max_bytes=5 * 1024 * 1024, max_seconds=10.0)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This Idempotency-Key was used with another request."
+    default_code = "idempotency_conflict"
+
+
+def _nested_context_errors(exc: DjangoValidationError) -> dict:
+    return {"context": exc.message_dict} if hasattr(exc, "error_dict") else {"context": exc.messages}
+
+
+class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cookiecutter templates of catalog apps, with their versions and parameter schemas."""
+
+    queryset = Template.objects.select_related("app", "mentor_region", "mentor_agency").prefetch_related(
+        Prefetch("versions", queryset=TemplateVersion.objects.order_by("-number"))
+    )
+    serializer_class = TemplateSerializer
+    lookup_field = "slug"
+    pagination_class = None
+
+    def get_serializer_class(self):
+        return TemplateDetailSerializer if self.action == "retrieve" else TemplateSerializer
+
+    @extend_schema(request=PreviewRequestSerializer, responses=PreviewSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def preview(self, request, slug=None):
+        """Render the template with a context and return the file tree and README; nothing is stored."""
+        template = self.get_object()
+        body = PreviewRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        number = body.validated_data.get("version")
+        version = (
+            template.versions.filter(number=number).first() if number else services.latest_version(template)
+        )
+        if version is None:
+            raise ValidationError({"version": [_("This template has no such version.")]})
+        region = body.validated_data.get("region") or template.mentor_region
+        try:
+            context = services.fork_context(
+                version=version, region=region, requested=body.validated_data["context"]
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(_nested_context_errors(exc)) from exc
+        with tempfile.TemporaryDirectory(prefix="lumbung-preview-") as tmp:
+            workdir = Path(tmp)
+            template_dir = services._extract_snapshot(version, workdir)
+            try:
+                result = rendering.render_template(
+                    template_dir, context, workdir / "out", limits=PREVIEW_LIMITS
+                )
+            except (rendering.RenderError, rendering.RenderLimitExceeded) as exc:
+                raise ValidationError({"context": [str(exc)]}) from exc
+            readme = result.root / "README.md"
+            text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
+        return Response(
+            {
+                "version": version.number,
+                "files": result.files,
+                "total_bytes": result.total_bytes,
+                "readme": text,
+            }
+        )
+
+
+class ForkViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A region's own copies of templates. Users see only the forks of their own regions."""
+
+    serializer_class = ForkSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return Fork.objects.visible_to(self.request.user).select_related(
+            "template", "version", "region", "requested_by"
+        )
+
+    @extend_schema(
+        request=ForkRequestSerializer,
+        responses={202: ForkSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
+    )
+    def create(self, request, *args, **kwargs):
+        body = ForkRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "").strip() or None
+        if key is not None and len(key) > 100:
+            raise ValidationError({"Idempotency-Key": [_("At most 100 characters.")]})
+        try:
+            fork, _created = services.fork_request(
+                user=request.user,
+                template=body.validated_data["template"],
+                region=body.validated_data["region"],
+                context=body.validated_data["context"],
+                version_number=body.validated_data.get("version"),
+                idempotency_key=key,
+            )
+        except services.IdempotencyConflict:
+            raise Conflict(_("This Idempotency-Key was used with another request.")) from None
+        except DjangoValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"context": exc.messages}
+            if set(errors) - {"version"}:
+                errors = {"context": errors}
+            raise ValidationError(errors) from exc
+        data = ForkSerializer(fork, context=self.get_serializer_context()).data
+        return Response(
+            data, status=status.HTTP_202_ACCEPTED, headers={"Location": f"/api/v1/forks/{fork.pk}/"}
+        )
+
+    @extend_schema(responses={(200, "application/zip"): bytes})
+    @action(detail=True, methods=["get"])
+    def archive(self, request, pk=None):
+        fork = self.get_object()
+        if fork.status != ForkStatus.SUCCEEDED or not fork.archive:
+            raise Http404
+        filename = f"{fork.context.get('project_slug', fork.template.slug)}.zip"
+        return FileResponse(
+            fork.archive.open("rb"), as_attachment=True, filename=filename, content_type="application/zip"
+        )
+
+    @extend_schema(request=None, responses=ForkSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        fork = self._changeable(self.get_object())
+        services.fork_cancel(fork=fork)
+        return Response(ForkSerializer(fork, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={202: ForkSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        fork = self._changeable(self.get_object())
+        services.fork_retry(fork=fork)
+        return Response(
+            ForkSerializer(fork, context=self.get_serializer_context()).data, status=status.HTTP_202_ACCEPTED
+        )
+
+    def _changeable(self, fork: Fork) -> Fork:
+        if not services.user_can_fork(self.request.user, fork.region):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied(
+                _("Only the region's developers, editors and administrators can change its forks.")
+            )
+        return fork

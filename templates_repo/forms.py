@@ -1,0 +1,53 @@
+"""A form built from a template version's parameter schema (cookiecutter.json)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Region
+
+from .rendering import Parameter
+from .services import REGION_KEYS
+
+
+class ForkForm(forms.Form):
+    """One field per template parameter, with the region's values filled in and locked."""
+
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.none(), label=_("For region"), to_field_name="code"
+    )
+
+    def __init__(self, *args, schema: list[Parameter], regions, initial_context: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.schema = schema
+        for parameter in schema:
+            if parameter.name in REGION_KEYS:
+                continue  # taken from the chosen region
+            initial = initial_context.get(parameter.name, parameter.default)
+            label = parameter.label or parameter.name
+            if parameter.type == "boolean":
+                field = forms.BooleanField(label=label, required=False, initial=bool(initial))
+            elif parameter.type == "integer":
+                field = forms.IntegerField(label=label, initial=initial)
+            elif parameter.type == "choice":
+                field = forms.ChoiceField(
+                    label=label, choices=[(c, c) for c in parameter.choices], initial=initial
+                )
+            else:
+                widget = forms.Textarea(attrs={"rows": 3}) if parameter.name == "agencies" else None
+                field = forms.CharField(label=label, initial=initial, widget=widget, max_length=2000)
+            field.help_text = parameter.help
+            self.fields[f"p_{parameter.name}"] = field
+
+    def context_values(self) -> dict:
+        return {
+            name.removeprefix("p_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("p_")
+        }
+
+    def add_context_errors(self, errors: dict) -> None:
+        for name, messages in errors.items():
+            field = f"p_{name}" if f"p_{name}" in self.fields else None
+            for message in messages:
+                self.add_error(field, message)

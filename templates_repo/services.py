@@ -1,0 +1,474 @@
+"""Writes of the template library: registering template versions and the fork pipeline.
+
+A fork goes queued -> running -> succeeded | failed, or cancelled. The Celery task only calls
+`fork_run`; everything that decides what happens lives here.
+"""
+
+import datetime
+import hashlib
+import json
+import logging
+import re
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import fields as dataclass_fields
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from catalog import services as catalog_services
+from catalog.choices import AdoptionStage
+from catalog.models import App
+from registry import selectors as registry_selectors
+from registry.choices import MemberRole, MoUStatus, RegionKind
+from registry.models import Agency, MoU, MoUParty, Region
+
+from . import rendering
+from .choices import FINISHED_STATUSES, ForkStatus
+from .models import Fork, Template, TemplateVersion
+
+logger = logging.getLogger(__name__)
+
+COOKIECUTTERS_DIR = Path(__file__).resolve().parent / "cookiecutters"
+METADATA_FILE = "lumbung.json"
+FORKER_ROLES = (MemberRole.DEVELOPER, MemberRole.EDITOR, MemberRole.ADMIN)
+# Values a fork takes from its region; a request may not say otherwise.
+REGION_KEYS = ("region_name", "region_code", "province_name")
+
+
+class IdempotencyConflict(Exception):
+    """The same Idempotency-Key was sent before with another request body."""
+
+
+# Template versions --------------------------------------------------------------------------------
+
+
+def _snapshot_bytes(template_dir: Path) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="lumbung-snapshot-") as tmp:
+        archive = Path(tmp) / "snapshot.zip"
+        rendering.archive_directory(template_dir, archive)
+        return archive.read_bytes()
+
+
+@transaction.atomic
+def template_sync(*, base_dir: Path = COOKIECUTTERS_DIR) -> list[str]:
+    """Register every template folder, and a new version of each whose files changed. Idempotent.
+
+    Old versions keep their stored snapshot, so forks of them can be rendered again later.
+    """
+    done = []
+    for folder in sorted(path for path in base_dir.iterdir() if (path / "cookiecutter.json").is_file()):
+        meta = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
+        schema = rendering.load_schema(folder)
+        content_hash = rendering.template_content_hash(folder)
+        mentor_region = Region.objects.get(code=meta["mentor_region"])
+        agency = (
+            Agency.objects.filter(region=mentor_region, short_name=meta["mentor_agency"]).first()
+            if meta.get("mentor_agency")
+            else None
+        )
+        app = App.objects.filter(slug=meta.get("app") or "").first()
+        template, _created = Template.objects.update_or_create(
+            slug=folder.name,
+            defaults={
+                "name": meta["name"],
+                "description": meta["description"],
+                "category": meta["category"],
+                "app": app,
+                "mentor_region": mentor_region,
+                "mentor_agency": agency,
+            },
+        )
+        template.full_clean()
+        version = template.versions.filter(content_hash=content_hash).first()
+        if version is None:
+            number = (template.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+            version = TemplateVersion(
+                template=template,
+                number=number,
+                content_hash=content_hash,
+                parameters=rendering.parameter_schema_json(schema),
+                changelog=meta.get("changelog", ""),
+            )
+            version.snapshot.save(
+                f"{folder.name}-v{number}-{content_hash[:12]}.zip",
+                ContentFile(_snapshot_bytes(folder)),
+                save=False,
+            )
+            version.full_clean()
+            version.save()
+            done.append(f"{folder.name} v{number} (new)")
+        else:
+            done.append(f"{folder.name} v{version.number}")
+        if app is not None:
+            catalog_services.app_set_has_template(app=app, has_template=True)
+    return done
+
+
+def latest_version(template: Template) -> TemplateVersion | None:
+    return template.versions.order_by("-number").first()
+
+
+def schema_of(version: TemplateVersion) -> list[rendering.Parameter]:
+    names = {field.name for field in dataclass_fields(rendering.Parameter)}
+    return [
+        rendering.Parameter(
+            **{key: tuple(value) if key == "choices" else value for key, value in item.items()}
+        )
+        for item in version.parameters
+        if set(item) <= names
+    ]
+
+
+# Contexts -----------------------------------------------------------------------------------------
+
+
+def _short_region_name(region: Region) -> str:
+    name = re.sub(r"^(Kabupaten Administrasi|Kota Administrasi|Kabupaten|Kota|Provinsi)\s+", "", region.name)
+    return slugify(name).replace("-", "_")
+
+
+def region_defaults(*, template: Template, region: Region) -> dict:
+    """The context values a fork takes from its region and the template's mentor."""
+    province = region if region.kind == RegionKind.PROVINCE else region.province
+    agencies = list(Agency.objects.filter(region=region).order_by("name").values_list("name", flat=True))
+    slug = f"{template.slug.replace('-', '')}_{_short_region_name(region)}"[:40].rstrip("_")
+    values = {
+        "project_name": f"{template.name} {region.name}",
+        "project_slug": slug,
+        "region_name": region.name,
+        "region_code": region.code,
+        "province_name": province.name,
+        "mentor_region_name": template.mentor_region.name,
+    }
+    if agencies:
+        values["agencies"] = ";".join(agency.replace(";", ",") for agency in agencies)
+    return values
+
+
+def fork_context(*, version: TemplateVersion, region: Region, requested: Mapping) -> dict:
+    """The full, validated context: region values, then the request's, then the template's defaults."""
+    if not isinstance(requested, Mapping):
+        raise ValidationError({"context": _("The context must be an object of parameter values.")})
+    errors = {}
+    for key in REGION_KEYS:
+        if key in requested and str(requested[key]) != str(
+            region_defaults(template=version.template, region=region)[key]
+        ):
+            errors[key] = [_("This value comes from the region and cannot be changed.")]
+    if errors:
+        raise ValidationError(errors)
+    schema = schema_of(version)
+    names = {parameter.name for parameter in schema}
+    derived = {
+        key: value
+        for key, value in region_defaults(template=version.template, region=region).items()
+        if key in names
+    }
+    return rendering.validate_context(schema, {**derived, **requested})
+
+
+# Forks --------------------------------------------------------------------------------------------
+
+
+def fork_permission_message() -> str:
+    return _("Only the region's developers, editors and administrators can fork for it.")
+
+
+def user_can_fork(user, region: Region) -> bool:
+    """Staff, or a developer, editor or admin member of the region."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return region.code in registry_selectors.user_region_codes(user, roles=FORKER_ROLES)
+
+
+def request_fingerprint(*, template: str, version, region: str, context) -> str:
+    body = json.dumps(
+        {"template": template, "version": version, "region": region, "context": context},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _enqueue(fork_id) -> None:
+    from .tasks import render_fork
+
+    render_fork.delay(str(fork_id))
+
+
+def fork_request(
+    *,
+    user,
+    template: Template,
+    region: Region,
+    context: Mapping,
+    version_number: int | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Fork, bool]:
+    """Queue a fork of `template` for `region`; returns the fork and whether it is new.
+
+    The same Idempotency-Key with the same request returns the first fork; with another request body it
+    raises IdempotencyConflict. The task is queued after commit; a broker outage at that moment only
+    delays it: the sweeper re-queues forks left queued.
+    """
+    if not user_can_fork(user, region):
+        raise PermissionDenied(fork_permission_message())
+    fingerprint = request_fingerprint(
+        template=template.slug, version=version_number, region=region.code, context=context
+    )
+    if idempotency_key:
+        existing = Fork.objects.filter(requested_by=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.request_fingerprint != fingerprint:
+                raise IdempotencyConflict
+            return existing, False
+    version = (
+        template.versions.filter(number=version_number).first()
+        if version_number
+        else latest_version(template)
+    )
+    if version is None:
+        raise ValidationError({"version": _("This template has no such version.")})
+    full_context = fork_context(version=version, region=region, requested=context)
+    try:
+        with transaction.atomic():
+            fork = Fork.objects.create(
+                template=template,
+                version=version,
+                region=region,
+                requested_by=user,
+                context=full_context,
+                idempotency_key=idempotency_key or None,
+                request_fingerprint=fingerprint,
+                queued_at=timezone.now(),
+                log=[_log_line(_("Queued: %(template)s v%(version)s for %(region)s.") % {
+                    "template": template.slug, "version": version.number, "region": region.name})],
+            )  # fmt: skip
+            transaction.on_commit(partial(_enqueue, fork.pk), robust=True)
+    except IntegrityError:
+        # A concurrent request with the same key won the race.
+        existing = Fork.objects.get(requested_by=user, idempotency_key=idempotency_key)
+        if existing.request_fingerprint != fingerprint:
+            raise IdempotencyConflict from None
+        return existing, False
+    return fork, True
+
+
+def _log_line(message: str) -> str:
+    return f"{timezone.now().isoformat(timespec='seconds')} {message}"
+
+
+def _progress(fork: Fork, progress: int, message: str) -> None:
+    fork.log = [*fork.log, _log_line(message)]
+    fork.progress = progress
+    Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING).update(log=fork.log, progress=progress)
+
+
+def _claim(fork_id) -> bool:
+    """Take the fork for this delivery: queued ones, or running ones whose worker's lease ran out."""
+    now = timezone.now()
+    lease = now + datetime.timedelta(seconds=settings.LUMBUNG_FORK_LEASE_SECONDS)
+    claimable = Q(status=ForkStatus.QUEUED) | Q(status=ForkStatus.RUNNING, lease_expires_at__lt=now)
+    return bool(
+        Fork.objects.filter(claimable, pk=fork_id).update(
+            status=ForkStatus.RUNNING,
+            lease_expires_at=lease,
+            started_at=now,
+            attempts=F("attempts") + 1,
+            progress=5,
+            error="",
+        )
+    )
+
+
+def _limits() -> rendering.RenderLimits:
+    return rendering.RenderLimits(
+        max_files=settings.LUMBUNG_FORK_MAX_FILES,
+        max_bytes=settings.LUMBUNG_FORK_MAX_BYTES,
+        max_seconds=settings.LUMBUNG_FORK_MAX_SECONDS,
+    )
+
+
+def _extract_snapshot(version: TemplateVersion, destination: Path) -> Path:
+    archive = destination / "snapshot.zip"
+    with version.snapshot.open("rb") as source, archive.open("wb") as target:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            target.write(chunk)
+    rendering.check_archive(archive)
+    with zipfile.ZipFile(archive) as zipped:
+        zipped.extractall(destination / "template")
+    return destination / "template" / version.template.slug
+
+
+def fork_metadata(fork: Fork) -> dict:
+    """What `.lumbung.json` holds: enough to render the same copy again later."""
+    return {
+        "template": fork.template.slug,
+        "version": fork.version.number,
+        "content_hash": fork.version.content_hash,
+        "context": fork.context,
+        "fork_id": str(fork.pk),
+        "region": {"code": fork.region.code, "name": fork.region.name},
+        "mentor_region": {"code": fork.template.mentor_region.code, "name": fork.template.mentor_region.name},
+        "app": fork.template.app.slug if fork.template.app else None,
+        "created_at": fork.created_at.isoformat(),
+    }
+
+
+def fork_run(*, fork_id) -> str:
+    """Render a fork. Safe to call more than once and concurrently: only one delivery renders."""
+    if not _claim(fork_id):
+        return "skipped"
+    fork = Fork.objects.select_related("template__mentor_region", "template__app", "version", "region").get(
+        pk=fork_id
+    )
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"lumbung-fork-{fork.pk}-") as tmp:
+            workdir = Path(tmp)
+            _progress(fork, 15, _("Preparing template %(slug)s v%(version)s.") % {
+                "slug": fork.template.slug, "version": fork.version.number})  # fmt: skip
+            template_dir = _extract_snapshot(fork.version, workdir)
+            _progress(fork, 30, _("Rendering the project."))
+            result = rendering.render_template(template_dir, fork.context, workdir / "out", limits=_limits())
+            _progress(
+                fork, 70, _("Rendered %(count)d files; packing the archive.") % {"count": len(result.files)}
+            )
+            metadata = json.dumps(fork_metadata(fork), indent=2, ensure_ascii=False).encode()
+            archive_path = workdir / "fork.zip"
+            info = rendering.archive_directory(
+                result.root, archive_path, extra_files={".lumbung.json": metadata}
+            )
+            return _finish_success(fork, archive_path, info)
+    except rendering.RenderLimitExceeded as exc:
+        return _finish_failure(fork, _("A limit was exceeded: %(reason)s") % {"reason": exc})
+    except (rendering.RenderError, rendering.TemplateError) as exc:
+        return _finish_failure(fork, _("The template could not be rendered: %(reason)s") % {"reason": exc})
+
+
+def _active_mou_between(region: Region, other: Region) -> MoU | None:
+    def party(code):
+        return Exists(MoUParty.objects.filter(mou=OuterRef("pk"), region=code))
+
+    return (
+        MoU.objects.with_status()
+        .filter(current_status=MoUStatus.ACTIVE)
+        .filter(party(region.code), party(other.code))
+        .order_by("-signed_on")
+        .first()
+    )
+
+
+def _finish_success(fork: Fork, archive_path: Path, info) -> str:
+    with transaction.atomic():
+        current = Fork.objects.select_for_update().get(pk=fork.pk)
+        if current.status != ForkStatus.RUNNING:
+            return f"discarded ({current.status})"  # cancelled while rendering
+        with archive_path.open("rb") as handle:
+            current.archive.save(f"{fork.pk}.zip", File(handle), save=False)
+        current.archive_size, current.archive_sha256, current.file_count = (
+            info.size,
+            info.sha256,
+            info.file_count,
+        )
+        current.status, current.progress, current.finished_at = ForkStatus.SUCCEEDED, 100, timezone.now()
+        current.lease_expires_at = None
+        current.log = [*fork.log, _log_line(_("Done: %(count)d files, %(size)d bytes.") % {
+            "count": info.file_count, "size": info.size})]  # fmt: skip
+        current.mou = _active_mou_between(fork.region, fork.template.mentor_region)
+        current.save()
+        _record_adoption(current)
+    return "succeeded"
+
+
+def _record_adoption(fork: Fork) -> None:
+    app = fork.template.app
+    if app is None or app.owner_region_id == fork.region_id:
+        return
+    note = _("Own copy made from template %(template)s v%(version)s (fork %(fork)s), mentored by %(mentor)s.")
+    params = {
+        "template": fork.template.slug,
+        "version": fork.version.number,
+        "fork": fork.pk,
+        "mentor": fork.template.mentor_region.name,
+    }
+    fields = {
+        "stage": AdoptionStage.IN_DEVELOPMENT,
+        "since": timezone.localdate(),
+        "evidence_note": note % params,
+    }
+    existing = app.adoptions.filter(region=fork.region).first()
+    if existing is not None and existing.stage in (AdoptionStage.LIVE, AdoptionStage.IN_DEVELOPMENT):
+        fields["stage"] = existing.stage
+    try:
+        catalog_services.adoption_record(app=app, region=fork.region, recorded_by=fork.requested_by, **fields)
+    except PermissionDenied:
+        catalog_services.adoption_record_unverified(app=app, region=fork.region, **fields)
+    if fork.mou is not None:
+        app.mous.add(fork.mou)
+
+
+def _finish_failure(fork: Fork, reason: str) -> str:
+    Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING).update(
+        status=ForkStatus.FAILED, error=reason, finished_at=timezone.now(), lease_expires_at=None,
+        log=[*fork.log, _log_line(reason)],
+    )  # fmt: skip
+    logger.warning("Fork %s failed: %s", fork.pk, reason)
+    return "failed"
+
+
+def fork_fail_unexpectedly(*, fork_id, reason: str) -> None:
+    """Called by the task when something outside the renderer broke (e.g. the time limit)."""
+    fork = Fork.objects.filter(pk=fork_id).first()
+    if fork is not None:
+        _finish_failure(fork, reason)
+
+
+@transaction.atomic
+def fork_cancel(*, fork: Fork) -> Fork:
+    if fork.status in FINISHED_STATUSES:
+        raise ValidationError({"status": _("This fork has already finished.")})
+    Fork.objects.filter(pk=fork.pk).exclude(status__in=FINISHED_STATUSES).update(
+        status=ForkStatus.CANCELLED, finished_at=timezone.now(), lease_expires_at=None,
+        log=[*fork.log, _log_line(_("Cancelled."))],
+    )  # fmt: skip
+    fork.refresh_from_db()
+    return fork
+
+
+@transaction.atomic
+def fork_retry(*, fork: Fork) -> Fork:
+    if fork.status != ForkStatus.FAILED:
+        raise ValidationError({"status": _("Only a failed fork can be retried.")})
+    Fork.objects.filter(pk=fork.pk, status=ForkStatus.FAILED).update(
+        status=ForkStatus.QUEUED, error="", progress=0, queued_at=timezone.now(), finished_at=None,
+        log=[*fork.log, _log_line(_("Queued again."))],
+    )  # fmt: skip
+    transaction.on_commit(partial(_enqueue, fork.pk), robust=True)
+    fork.refresh_from_db()
+    return fork
+
+
+def fork_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the forks whose task was lost: left queued too long, or running past their lease."""
+    now = now or timezone.now()
+    stale_queued = Q(status=ForkStatus.QUEUED, queued_at__lt=now - datetime.timedelta(
+        seconds=settings.LUMBUNG_FORK_REQUEUE_AFTER_SECONDS))  # fmt: skip
+    lost_running = Q(status=ForkStatus.RUNNING, lease_expires_at__lt=now)
+    ids = list(Fork.objects.filter(stale_queued | lost_running).values_list("pk", flat=True)[:500])
+    for fork_id in ids:
+        Fork.objects.filter(pk=fork_id, status=ForkStatus.QUEUED).update(queued_at=now)
+        _enqueue(fork_id)
+    return len(ids)

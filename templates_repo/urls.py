@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "templates_repo"
+
+urlpatterns = [
+    path("templat/", views.TemplateListView.as_view(), name="template-list"),
+    path("templat/<slug:slug>/", views.TemplateDetailView.as_view(), name="template-detail"),
+    path("salinan/<uuid:pk>/", views.ForkDetailView.as_view(), name="fork-detail"),
+    path("salinan/<uuid:pk>/unduh/", views.fork_archive, name="fork-archive"),
+    # The catalog's app page, extended with the template button (resolved first: see config/urls.py).
+    path("aplikasi/<slug:slug>/", views.AppDetailView.as_view(), name="app-detail"),
+]

@@ -1,0 +1,118 @@
+"""Pages of the template library: the template with its "spin up a copy" form, and a fork's progress."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView
+
+from catalog import views as catalog_views
+from registry.models import Region
+
+from . import services
+from .choices import ForkStatus
+from .forms import ForkForm
+from .models import Fork, Template
+
+
+class TemplateListView(ListView):
+    template_name = "templates_repo/template_list.html"
+    context_object_name = "templates"
+
+    def get_queryset(self):
+        return Template.objects.select_related("app", "mentor_region").prefetch_related("versions")
+
+
+class TemplateDetailView(DetailView):
+    template_name = "templates_repo/template_detail.html"
+    context_object_name = "template"
+
+    def get_queryset(self):
+        return Template.objects.select_related("app", "mentor_region", "mentor_agency").prefetch_related(
+            "versions"
+        )
+
+    def _regions(self):
+        user = self.request.user
+        if not user.is_authenticated:
+            return Region.objects.none()
+        if user.is_staff:
+            return Region.objects.order_by("code")
+        return Region.objects.filter(
+            memberships__user=user, memberships__role__in=services.FORKER_ROLES
+        ).order_by("code")
+
+    def _form(self, data=None):
+        version = services.latest_version(self.object)
+        regions = self._regions()
+        first = regions.first()
+        initial = services.region_defaults(template=self.object, region=first) if first else {}
+        return ForkForm(
+            data, schema=services.schema_of(version), regions=regions, initial_context=initial,
+            initial={"region": first.code if first else None},
+        )  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self._form())
+        version = services.latest_version(self.object)
+        forks = (
+            Fork.objects.visible_to(self.request.user)
+            .filter(template=self.object)
+            .select_related("region")[:10]
+        )
+        return super().get_context_data(version=version, forks=forks, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not request.user.is_authenticated:
+            return redirect(f"{request.build_absolute_uri('/masuk/')}?next={request.path}")
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                fork, _created = services.fork_request(
+                    user=request.user,
+                    template=self.object,
+                    region=form.cleaned_data["region"],
+                    context=form.context_values(),
+                )
+            except PermissionDenied:
+                form.add_error("region", services.fork_permission_message())
+            except ValidationError as exc:
+                form.add_context_errors(
+                    exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+                )
+            else:
+                return redirect(fork.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ForkDetailView(LoginRequiredMixin, DetailView):
+    template_name = "templates_repo/fork_detail.html"
+    context_object_name = "fork"
+
+    def get_queryset(self):
+        return Fork.objects.visible_to(self.request.user).select_related("template", "version", "region")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            running=self.object.status in (ForkStatus.QUEUED, ForkStatus.RUNNING), **kwargs
+        )
+
+
+def fork_archive(request, pk):
+    if not request.user.is_authenticated:
+        raise Http404
+    fork = get_object_or_404(Fork.objects.visible_to(request.user), pk=pk, status=ForkStatus.SUCCEEDED)
+    filename = f"{fork.context.get('project_slug', fork.template.slug)}.zip"
+    return FileResponse(
+        fork.archive.open("rb"), as_attachment=True, filename=filename, content_type="application/zip"
+    )
+
+
+class AppDetailView(catalog_views.AppDetailView):
+    """The catalog's app page, with the "spin up a copy" button when a template reproduces the app."""
+
+    template_name = "templates_repo/app_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(templates=list(self.object.templates.all()), **kwargs)
