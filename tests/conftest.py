@@ -89,11 +89,8 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, regions, tmp_path):
-    """A real `celery worker` process on the configured broker, using the test database."""
-    from config.celery_app import app
-
+def worker_env(tmp_path: Path, extra: dict | None = None) -> dict:
+    """The environment of a worker process that uses the test database and its own mail folder."""
     db = connection.settings_dict
     env = dict(os.environ)
     if db["ENGINE"].endswith("sqlite3"):
@@ -103,19 +100,24 @@ def celery_worker_process(transactional_db, regions, tmp_path):
         env["DATABASE_URL"] = (
             f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
         )
-    mail_dir = tmp_path / "mail"
     env["EMAIL_URL"] = "filemail://"
-    env["EMAIL_FILE_PATH"] = str(mail_dir)
-    log_path = tmp_path / "worker.log"
-    app.control.purge()
+    env["EMAIL_FILE_PATH"] = str(tmp_path / "mail")
+    env["MEDIA_ROOT"] = str(django_settings.MEDIA_ROOT)
+    env.update(extra or {})
+    return env
+
+
+def start_worker(tmp_path: Path, extra_env: dict | None = None, name: str = "worker") -> subprocess.Popen:
+    """Start a real `celery worker` process on the configured broker and wait until it is ready."""
+    log_path = tmp_path / f"{name}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
                 "--without-gossip", "--without-mingle", "--without-heartbeat",
-                f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
+                f"--hostname={name}-{uuid.uuid4().hex[:8]}@%h",
             ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=worker_env(tmp_path, extra_env), stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     deadline = time.monotonic() + 60
     while "ready." not in log_path.read_text():
@@ -123,11 +125,27 @@ def celery_worker_process(transactional_db, regions, tmp_path):
             process.kill()
             pytest.fail(f"The Celery worker did not start:\n{log_path.read_text()}")
         time.sleep(0.1)
-    process.mail_dir = mail_dir
+    process.mail_dir = tmp_path / "mail"
     process.log_path = log_path
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, regions, tmp_path):
+    """A real `celery worker` process on the configured broker, using the test database."""
+    from config.celery_app import app
+
+    app.control.purge()
+    process = start_worker(tmp_path)
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_worker(process)

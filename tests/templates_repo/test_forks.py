@@ -1,0 +1,347 @@
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from catalog.models import Adoption
+from templates_repo import rendering, services
+from templates_repo.models import Fork, Template, TemplateVersion
+from tests import factories
+from tests.conftest import member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library(regions, media_root, settings):
+    call_command("load_demo")
+    services.template_sync()
+    return {template.slug: template for template in Template.objects.all()}
+
+
+@pytest.fixture
+def developer(regions):
+    return member_of("33.25", "developer", "dev-batang")
+
+
+def fork_body(**overrides):
+    body = {"template": "pengaduan", "region": "33.25", "context": {"sla_hours": 24}}
+    body.update(overrides)
+    return body
+
+
+def post_fork(api, user, body=None, key=None):
+    api.force_authenticate(user)
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return api.post("/api/v1/forks/", body or fork_body(), format="json", **headers)
+
+
+# Template registry -------------------------------------------------------------------------------
+
+
+def test_sync_registers_three_templates_linked_to_the_catalog(library):
+    assert sorted(library) == ["e-santunan", "pengaduan", "perencanaan"]
+    assert library["pengaduan"].app.slug == "program-pelaporan-kota-semarang"
+    assert library["pengaduan"].app.has_template
+    assert library["e-santunan"].mentor_region_id == "33.25"
+    assert services.template_sync() == ["e-santunan v1", "pengaduan v1", "perencanaan v1"]  # idempotent
+    assert TemplateVersion.objects.count() == 3
+
+
+def test_changed_files_make_a_new_version_and_old_versions_stay_renderable(regions, media_root, tmp_path):
+    base = tmp_path / "cookiecutters"
+    shutil.copytree(services.COOKIECUTTERS_DIR / "pengaduan", base / "pengaduan")
+    services.template_sync(base_dir=base)
+    readme = base / "pengaduan" / "{{cookiecutter.project_slug}}" / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nPerubahan kecil.\n", encoding="utf-8")
+    assert services.template_sync(base_dir=base) == ["pengaduan v2 (new)"]
+    template = Template.objects.get(slug="pengaduan")
+    old, new = template.versions.order_by("number")
+    assert old.content_hash != new.content_hash
+    developer = member_of("33.25", "developer")
+    fork, _ = services.fork_request(user=developer, template=template, region=factories.region("33.25"),
+                                    context={}, version_number=1)  # fmt: skip
+    assert services.fork_run(fork_id=fork.pk) == "succeeded"
+    with zipfile.ZipFile(Fork.objects.get().archive.path) as archive:
+        text = archive.read("pengaduan_batang/README.md").decode()
+    assert "Perubahan kecil." not in text
+
+
+def test_template_api_lists_versions_and_parameter_schema(api, library):
+    assert sorted(t["slug"] for t in api.get("/api/v1/templates/").json()) == [
+        "e-santunan",
+        "pengaduan",
+        "perencanaan",
+    ]
+    body = api.get("/api/v1/templates/pengaduan/").json()
+    assert body["mentor_region"] == "33.74" and body["app"] == "program-pelaporan-kota-semarang"
+    parameters = {p["name"]: p for p in body["versions"][0]["parameters"]}
+    assert parameters["sla_hours"]["type"] == "integer" and parameters["sla_hours"]["default"] == 72
+    assert parameters["allow_anonymous_reports"]["type"] == "boolean"
+    assert all(p["label"] for p in parameters.values())
+
+
+def test_preview_returns_tree_and_readme_and_stores_nothing(api, library, developer, tmp_path):
+    api.force_authenticate(developer)
+    response = api.post(
+        "/api/v1/templates/pengaduan/preview/",
+        {"region": "64.74", "context": {"sla_hours": 24}},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert "manage.py" in body["files"] and "Makefile" in body["files"]
+    assert "Kota Bontang" in body["readme"]
+    assert Fork.objects.count() == 0
+    api.force_authenticate(None)
+    assert api.post("/api/v1/templates/pengaduan/preview/", {}, format="json").status_code == 401
+
+
+# Forks: the happy path ---------------------------------------------------------------------------
+
+
+def test_developer_forks_and_gets_a_tested_project(api, library, developer):
+    response = post_fork(api, developer)
+    assert response.status_code == 202, response.json()
+    fork_id = response.json()["id"]
+    assert response["Location"] == f"/api/v1/forks/{fork_id}/"
+    assert response.json()["status"] == "queued"
+    assert services.fork_run(fork_id=fork_id) == "succeeded"
+
+    body = api.get(f"/api/v1/forks/{fork_id}/").json()
+    assert body["status"] == "succeeded" and body["progress"] == 100
+    assert body["file_count"] > 40 and len(body["archive_sha256"]) == 64
+    download = api.get(f"/api/v1/forks/{fork_id}/archive/")
+    assert download.status_code == 200
+    data = b"".join(download.streaming_content)
+    assert len(data) == body["archive_size"]
+    path = Path(Fork.objects.get().archive.path)
+    rendering.check_archive(path)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        meta = json.loads(archive.read("pengaduan_batang/.lumbung.json"))
+        region_module = archive.read("pengaduan_batang/config/region.py").decode()
+    assert all(name.startswith("pengaduan_batang/") for name in names)
+    assert meta["template"] == "pengaduan" and meta["version"] == 1 and meta["fork_id"] == fork_id
+    assert meta["region"]["code"] == "33.25" and meta["mentor_region"]["code"] == "33.74"
+    assert (
+        meta["context"]["sla_hours"] == 24 and meta["content_hash"] == Fork.objects.get().version.content_hash
+    )
+    assert "Kabupaten Batang" in region_module and "24" in region_module
+
+    adoption = Adoption.objects.get(app__slug="program-pelaporan-kota-semarang", region="33.25")
+    assert adoption.verified and adoption.stage == "in_development"
+    fork = Fork.objects.get()
+    assert fork.mou is not None and fork.mou.title.startswith("MoU pengembangan smart city")
+
+
+def test_agencies_come_from_the_region(library, developer):
+    fork, _ = services.fork_request(
+        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+    )
+    assert fork.context["agencies"] == "Dinas Sosial"  # Batang's recorded agency
+    assert fork.context["project_slug"] == "pengaduan_batang"
+    assert fork.context["mentor_region_name"] == "Kota Semarang"
+
+
+# Who may -----------------------------------------------------------------------------------------
+
+
+def test_anonymous_is_401_and_non_members_403(api, library):
+    assert api.post("/api/v1/forks/", fork_body(), format="json").status_code == 401
+    assert post_fork(api, member_of("33.25", "viewer")).status_code == 403
+    assert post_fork(api, member_of("64.74", "developer")).status_code == 403
+    assert Fork.objects.count() == 0
+    assert post_fork(api, factories.StaffFactory(username="root")).status_code == 202
+
+
+def test_users_see_only_their_regions_forks(api, library, developer):
+    mine = post_fork(api, developer).json()["id"]
+    other = member_of("64.74", "developer")
+    theirs = post_fork(api, other, fork_body(region="64.74")).json()["id"]
+    api.force_authenticate(developer)
+    assert [f["id"] for f in api.get("/api/v1/forks/").json()["results"]] == [mine]
+    assert api.get(f"/api/v1/forks/{theirs}/").status_code == 404
+    assert api.get(f"/api/v1/forks/{theirs}/archive/").status_code == 404
+    assert api.post(f"/api/v1/forks/{theirs}/cancel/").status_code == 404
+    api.force_authenticate(None)
+    assert api.get(f"/api/v1/forks/{mine}/").status_code == 401
+
+
+# Idempotency --------------------------------------------------------------------------------------
+
+
+def test_same_idempotency_key_and_body_return_the_same_fork(api, library, developer):
+    first = post_fork(api, developer, key="abc-1")
+    second = post_fork(api, developer, key="abc-1")
+    assert first.status_code == 202 and second.status_code == 202
+    assert first.json()["id"] == second.json()["id"]
+    assert Fork.objects.count() == 1
+
+
+def test_same_idempotency_key_with_another_body_is_409(api, library, developer):
+    post_fork(api, developer, key="abc-2")
+    response = post_fork(api, developer, fork_body(context={"sla_hours": 48}), key="abc-2")
+    assert response.status_code == 409
+    assert Fork.objects.count() == 1
+
+
+# Hostile input ------------------------------------------------------------------------------------
+
+HOSTILE = [
+    ({"escalation_officer": "{{ cycler.__init__.__globals__.os.system('id') }}"}, "escalation_officer"),
+    ({"escalation_officer": "{% raw %}x{% endraw %}{{ 7*7 }}"}, "escalation_officer"),
+    ({"escalation_officer": "{# comment #}"}, "escalation_officer"),
+    ({"escalation_officer": "line\nbreak"}, "escalation_officer"),
+    ({"escalation_officer": "nul\x00byte"}, "escalation_officer"),
+    ({"escalation_officer": "x" * 5000}, "escalation_officer"),
+    ({"project_slug": "../../x"}, "project_slug"),
+    ({"project_slug": "/etc/cron.d/x"}, "project_slug"),
+    ({"project_name": "{{ self.__init__.__globals__ }}"}, "project_name"),
+    ({"primary_color": "red; background: url(x)"}, "primary_color"),
+    ({"sla_hours": "abc"}, "sla_hours"),
+    ({"sla_hours": 1.5}, "sla_hours"),
+    ({"sla_hours": [72]}, "sla_hours"),
+    ({"allow_anonymous_reports": {"a": 1}}, "allow_anonymous_reports"),
+    ({"surprise": "x"}, "surprise"),
+    ({"region_code": "33.74"}, "region_code"),
+    ({"region_name": "Kota Semarang"}, "region_name"),
+]
+
+
+@pytest.mark.parametrize(("context", "field"), HOSTILE, ids=[field for _c, field in HOSTILE])
+def test_hostile_context_is_400_with_nothing_queued(api, library, developer, context, field, tmp_path):
+    response = post_fork(api, developer, fork_body(context=context))
+    assert response.status_code == 400, response.json()
+    assert field in response.json()["context"]
+    assert Fork.objects.count() == 0
+
+
+def test_choice_outside_its_list_is_400(api, library, developer):
+    body = fork_body(template="perencanaan", context={"rounds": "semua-tingkat"})
+    response = post_fork(api, developer, body)
+    assert response.status_code == 400 and "rounds" in response.json()["context"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (fork_body(template="nope"), "template"),
+        (fork_body(region="99.99"), "region"),
+        (fork_body(version=9), "version"),
+        (fork_body(context=["not", "a", "mapping"]), "context"),
+    ],
+)
+def test_bad_request_fields_are_400(api, library, developer, body, field):
+    response = post_fork(api, developer, body)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+# Limits, double delivery, cancel, retry, sweeper ---------------------------------------------------
+
+
+def test_over_the_file_limit_fails_with_a_reason(library, developer, settings):
+    settings.LUMBUNG_FORK_MAX_FILES = 5
+    fork, _ = services.fork_request(user=developer, template=library["pengaduan"], region=factories.region("33.25"),
+                                    context={})  # fmt: skip
+    assert services.fork_run(fork_id=fork.pk) == "failed"
+    fork.refresh_from_db()
+    assert fork.status == "failed" and "limit" in fork.error.lower()
+    assert not fork.archive
+    assert not Adoption.objects.filter(region="33.25", stage="in_development").exists()
+
+
+def test_second_delivery_does_nothing(library, developer):
+    fork, _ = services.fork_request(user=developer, template=library["pengaduan"], region=factories.region("33.25"),
+                                    context={})  # fmt: skip
+    assert services.fork_run(fork_id=fork.pk) == "succeeded"
+    archive = Fork.objects.get().archive.name
+    assert services.fork_run(fork_id=fork.pk) == "skipped"
+    fork.refresh_from_db()
+    assert fork.archive.name == archive and fork.attempts == 1
+
+
+def test_concurrent_claims_let_one_delivery_render(library, developer):
+    fork, _ = services.fork_request(user=developer, template=library["pengaduan"], region=factories.region("33.25"),
+                                    context={})  # fmt: skip
+    assert services._claim(fork.pk) is True
+    assert services._claim(fork.pk) is False  # the lease of the first delivery holds
+    assert services.fork_run(fork_id=fork.pk) == "skipped"
+
+
+def test_cancel_then_the_task_skips(api, library, developer):
+    fork_id = post_fork(api, developer).json()["id"]
+    assert api.post(f"/api/v1/forks/{fork_id}/cancel/").json()["status"] == "cancelled"
+    assert services.fork_run(fork_id=fork_id) == "skipped"
+    assert api.post(f"/api/v1/forks/{fork_id}/cancel/").status_code == 400
+
+
+def test_retry_only_failed_forks(api, library, developer, settings):
+    settings.LUMBUNG_FORK_MAX_FILES = 5
+    fork_id = post_fork(api, developer).json()["id"]
+    assert api.post(f"/api/v1/forks/{fork_id}/retry/").status_code == 400  # still queued
+    services.fork_run(fork_id=fork_id)
+    settings.LUMBUNG_FORK_MAX_FILES = 500
+    response = api.post(f"/api/v1/forks/{fork_id}/retry/")
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    assert services.fork_run(fork_id=fork_id) == "succeeded"
+
+
+def test_sweeper_requeues_lost_forks(library, developer, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    queued = []
+    monkeypatch.setattr(services, "_enqueue", queued.append)
+    old = timezone.now() - datetime.timedelta(minutes=10)
+    lost, _ = services.fork_request(user=developer, template=library["pengaduan"], region=factories.region("33.25"),
+                                    context={})  # fmt: skip
+    Fork.objects.filter(pk=lost.pk).update(queued_at=old)
+    crashed, _ = services.fork_request(user=developer, template=library["e-santunan"], region=factories.region("33.25"),
+                                       context={})  # fmt: skip
+    Fork.objects.filter(pk=crashed.pk).update(status="running", lease_expires_at=old)
+    fresh, _ = services.fork_request(user=developer, template=library["perencanaan"], region=factories.region("33.25"),
+                                     context={})  # fmt: skip
+    assert services.fork_sweep() == 2
+    assert set(queued) == {lost.pk, crashed.pk}
+    assert services.fork_run(fork_id=crashed.pk) == "succeeded"  # a lapsed lease can be taken over
+    assert Fork.objects.get(pk=fresh.pk).status == "queued"
+
+
+# Pages -------------------------------------------------------------------------------------------
+
+
+def test_app_page_links_its_template_and_the_form_forks(client, library, developer):
+    page = client.get("/aplikasi/program-pelaporan-kota-semarang/").text
+    assert "/templat/pengaduan/" in page
+    client.force_login(developer)
+    form = client.get("/templat/pengaduan/")
+    assert form.status_code == 200 and 'name="p_sla_hours"' in form.text
+    response = client.post("/templat/pengaduan/", {"region": "33.25", "p_sla_hours": "24", "p_project_name": "Lapor Batang",
+                                                 "p_project_slug": "lapor_batang", "p_mentor_region_name": "Kota Semarang",
+                                                 "p_primary_color": "#123456", "p_accent_color": "#654321",
+                                                 "p_agencies": "Dinas Sosial", "p_escalation_officer": "Sekda",
+                                                 "p_allow_anonymous_reports": "on", "p_photo_max_mb": "5"})  # fmt: skip
+    assert response.status_code == 302, response.content
+    fork = Fork.objects.get()
+    assert response["Location"] == f"/salinan/{fork.pk}/"
+    assert fork.context["sla_hours"] == 24 and fork.context["project_slug"] == "lapor_batang"
+    progress = client.get(response["Location"]).text
+    assert 'http-equiv="refresh"' in progress  # refreshes while the worker renders
+    services.fork_run(fork_id=fork.pk)
+    done = client.get(response["Location"]).text
+    assert f"/salinan/{fork.pk}/unduh/" in done
+    assert client.get(f"/salinan/{fork.pk}/unduh/").status_code == 200
+
+
+def test_form_shows_field_errors_for_hostile_values(client, library, developer):
+    client.force_login(developer)
+    response = client.post("/templat/pengaduan/", {"region": "33.25", "p_sla_hours": "24",
+                                                 "p_escalation_officer": "{{ 7*7 }}", "p_project_slug": "../x"})  # fmt: skip
+    assert response.status_code == 400
+    assert Fork.objects.count() == 0

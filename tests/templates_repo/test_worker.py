@@ -1,0 +1,135 @@
+"""The fork pipeline with real `celery worker` processes on the configured broker (filesystem or Redis)."""
+
+import json
+import os
+import signal
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from templates_repo import rendering, services
+from templates_repo.models import Fork, Template
+from templates_repo.tasks import render_fork
+from tests import factories
+from tests.conftest import member_of, start_worker, stop_worker
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("timed out waiting")
+
+
+def fork_status(fork_id) -> str:
+    return Fork.objects.filter(pk=fork_id).values_list("status", flat=True).get()
+
+
+@pytest.fixture
+def purged_broker():
+    from config.celery_app import app
+
+    app.control.purge()
+
+
+def test_api_fork_is_rendered_by_a_real_worker(api, regions, media_root, tmp_path, purged_broker):
+    call_command("load_demo")
+    services.template_sync()
+    worker = start_worker(tmp_path)
+    try:
+        api.force_authenticate(member_of("33.25", "developer"))
+        response = api.post(
+            "/api/v1/forks/", {"template": "e-santunan", "region": "33.25", "context": {}}, format="json"
+        )
+        assert response.status_code == 202, response.json()
+        fork_id = response.json()["id"]
+        wait_for(lambda: fork_status(fork_id) in ("succeeded", "failed"))
+        fork = Fork.objects.get(pk=fork_id)
+        assert fork.status == "succeeded", (fork.error, worker.log_path.read_text()[-3000:])
+        rendering.check_archive(Path(fork.archive.path))
+        with zipfile.ZipFile(fork.archive.path) as archive:
+            meta = json.loads(archive.read("esantunan_batang/.lumbung.json"))
+        assert meta["fork_id"] == fork_id and meta["template"] == "e-santunan"
+    finally:
+        stop_worker(worker)
+
+
+def slow_template(base: Path) -> None:
+    """A template whose render takes a few seconds, so that a worker can be killed in the middle of it."""
+    folder = base / "lambat"
+    project = folder / "{{cookiecutter.project_slug}}"
+    project.mkdir(parents=True)
+    (folder / "cookiecutter.json").write_text(
+        json.dumps(
+            {
+                "project_slug": "lambat_app",
+                "region_name": "Kabupaten Batang",
+                "region_code": "33.25",
+                "province_name": "Jawa Tengah",
+                "__prompts__": {"project_slug": "Folder", "region_name": "Daerah", "region_code": "Kode",
+                                "province_name": "Provinsi"},
+            }
+        )
+    )  # fmt: skip
+    (folder / "lumbung.json").write_text(
+        json.dumps(
+            {"name": "Lambat", "description": "Templat uji yang lambat.", "category": "lainnya", "app": None,
+             "mentor_region": "33.74", "mentor_agency": None}
+        )
+    )  # fmt: skip
+    for n in range(4):
+        (project / f"lambat{n}.txt").write_text(
+            "{% for i in range(90000) %}{% for j in range(30) %}{% endfor %}{% endfor %}selesai\n"
+        )
+
+
+def test_worker_killed_mid_render_loses_nothing(regions, media_root, tmp_path, purged_broker):
+    slow_template(tmp_path / "cookiecutters")
+    services.template_sync(base_dir=tmp_path / "cookiecutters")
+    developer = member_of("33.25", "developer")
+
+    first = start_worker(tmp_path, {"LUMBUNG_FORK_LEASE_SECONDS": "2"}, name="first")
+    fork, _ = services.fork_request(
+        user=developer,
+        template=Template.objects.get(slug="lambat"),
+        region=factories.region("33.25"),
+        context={},
+    )
+    try:
+        wait_for(lambda: fork_status(fork.pk) == "running", timeout=60, interval=0.01)
+        os.kill(first.pid, signal.SIGKILL)  # the worker dies in the middle of the render
+        first.wait(timeout=10)
+    finally:
+        stop_worker(first)
+    assert fork_status(fork.pk) == "running"
+
+    second = start_worker(tmp_path, {"LUMBUNG_FORK_LEASE_SECONDS": "60"}, name="second")
+    try:
+        # The killed worker's lease runs out; the sweeper (every minute under beat) queues the fork again.
+        wait_for(lambda: services.fork_sweep() >= 1, timeout=30, interval=0.5)
+        wait_for(lambda: fork_status(fork.pk) in ("succeeded", "failed"), timeout=90)
+        fork.refresh_from_db()
+        assert fork.status == "succeeded", (fork.error, second.log_path.read_text()[-3000:])
+        assert fork.attempts == 2
+        rendering.check_archive(Path(fork.archive.path))
+        with zipfile.ZipFile(fork.archive.path) as archive:
+            assert sorted(archive.namelist()) == sorted(
+                [f"lambat_batang/lambat{n}.txt" for n in range(4)] + ["lambat_batang/.lumbung.json"]
+            )
+        archives = list((Path(media_root) / "forks").glob("*.zip"))
+        assert len(archives) == 1
+
+        # A late redelivery of the original message (Redis restores unacked tasks eventually) does nothing.
+        assert render_fork.delay(str(fork.pk)).get(timeout=60) == "skipped"
+        fork.refresh_from_db()
+        assert fork.attempts == 2
+    finally:
+        stop_worker(second)
