@@ -32,4 +32,6 @@ def test_search_santunan_from_the_browse_page(live_server, page, demo):
     page.fill("#id_search", "santunan")
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**search=santunan**")
-    assert page.locator(".results .card h3").all_inner_texts() == ["E-Santunan Kematian (Smart Village Batang)"]
+    assert page.locator(".results .card h3").all_inner_texts() == [
+        "E-Santunan Kematian (Smart Village Batang)"
+    ]

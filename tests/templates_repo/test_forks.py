@@ -62,8 +62,9 @@ def test_changed_files_make_a_new_version_and_old_versions_stay_renderable(regio
     old, new = template.versions.order_by("number")
     assert old.content_hash != new.content_hash
     developer = member_of("33.25", "developer")
-    fork, _ = services.fork_request(user=developer, template=template, region=factories.region("33.25"),
-                                    context={}, version_number=1)  # fmt: skip
+    fork, _ = services.fork_request(
+        user=developer, template=template, region=factories.region("33.25"), context={}, version_number=1
+    )
     assert services.fork_run(fork_id=fork.pk) == "succeeded"
     with zipfile.ZipFile(Fork.objects.get().archive.path) as archive:
         text = archive.read("pengaduan_batang/README.md").decode()
@@ -246,8 +247,9 @@ def test_bad_request_fields_are_400(api, library, developer, body, field):
 
 def test_over_the_file_limit_fails_with_a_reason(library, developer, settings):
     settings.LUMBUNG_FORK_MAX_FILES = 5
-    fork, _ = services.fork_request(user=developer, template=library["pengaduan"], region=factories.region("33.25"),
-                                    context={})  # fmt: skip
+    fork, _ = services.fork_request(
+        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+    )
     assert services.fork_run(fork_id=fork.pk) == "failed"
     fork.refresh_from_db()
     assert fork.status == "failed" and "limit" in fork.error.lower()
@@ -256,8 +258,9 @@ def test_over_the_file_limit_fails_with_a_reason(library, developer, settings):
 
 
 def test_second_delivery_does_nothing(library, developer):
-    fork, _ = services.fork_request(user=developer, template=library["pengaduan"], region=factories.region("33.25"),
-                                    context={})  # fmt: skip
+    fork, _ = services.fork_request(
+        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+    )
     assert services.fork_run(fork_id=fork.pk) == "succeeded"
     archive = Fork.objects.get().archive.name
     assert services.fork_run(fork_id=fork.pk) == "skipped"
@@ -266,8 +269,9 @@ def test_second_delivery_does_nothing(library, developer):
 
 
 def test_concurrent_claims_let_one_delivery_render(library, developer):
-    fork, _ = services.fork_request(user=developer, template=library["pengaduan"], region=factories.region("33.25"),
-                                    context={})  # fmt: skip
+    fork, _ = services.fork_request(
+        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+    )
     assert services._claim(fork.pk) is True
     assert services._claim(fork.pk) is False  # the lease of the first delivery holds
     assert services.fork_run(fork_id=fork.pk) == "skipped"
@@ -299,14 +303,17 @@ def test_sweeper_requeues_lost_forks(library, developer, monkeypatch):
     queued = []
     monkeypatch.setattr(services, "_enqueue", queued.append)
     old = timezone.now() - datetime.timedelta(minutes=10)
-    lost, _ = services.fork_request(user=developer, template=library["pengaduan"], region=factories.region("33.25"),
-                                    context={})  # fmt: skip
+    lost, _ = services.fork_request(
+        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+    )
     Fork.objects.filter(pk=lost.pk).update(queued_at=old)
-    crashed, _ = services.fork_request(user=developer, template=library["e-santunan"], region=factories.region("33.25"),
-                                       context={})  # fmt: skip
+    crashed, _ = services.fork_request(
+        user=developer, template=library["e-santunan"], region=factories.region("33.25"), context={}
+    )
     Fork.objects.filter(pk=crashed.pk).update(status="running", lease_expires_at=old)
-    fresh, _ = services.fork_request(user=developer, template=library["perencanaan"], region=factories.region("33.25"),
-                                     context={})  # fmt: skip
+    fresh, _ = services.fork_request(
+        user=developer, template=library["perencanaan"], region=factories.region("33.25"), context={}
+    )
     assert services.fork_sweep() == 2
     assert set(queued) == {lost.pk, crashed.pk}
     assert services.fork_run(fork_id=crashed.pk) == "succeeded"  # a lapsed lease can be taken over
@@ -322,11 +329,22 @@ def test_app_page_links_its_template_and_the_form_forks(client, library, develop
     client.force_login(developer)
     form = client.get("/templat/pengaduan/")
     assert form.status_code == 200 and 'name="p_sla_hours"' in form.text
-    response = client.post("/templat/pengaduan/", {"region": "33.25", "p_sla_hours": "24", "p_project_name": "Lapor Batang",
-                                                 "p_project_slug": "lapor_batang", "p_mentor_region_name": "Kota Semarang",
-                                                 "p_primary_color": "#123456", "p_accent_color": "#654321",
-                                                 "p_agencies": "Dinas Sosial", "p_escalation_officer": "Sekda",
-                                                 "p_allow_anonymous_reports": "on", "p_photo_max_mb": "5"})  # fmt: skip
+    response = client.post(
+        "/templat/pengaduan/",
+        {
+            "region": "33.25",
+            "p_sla_hours": "24",
+            "p_project_name": "Lapor Batang",
+            "p_project_slug": "lapor_batang",
+            "p_mentor_region_name": "Kota Semarang",
+            "p_primary_color": "#123456",
+            "p_accent_color": "#654321",
+            "p_agencies": "Dinas Sosial",
+            "p_escalation_officer": "Sekda",
+            "p_allow_anonymous_reports": "on",
+            "p_photo_max_mb": "5",
+        },
+    )
     assert response.status_code == 302, response.content
     fork = Fork.objects.get()
     assert response["Location"] == f"/salinan/{fork.pk}/"
@@ -341,7 +359,14 @@ def test_app_page_links_its_template_and_the_form_forks(client, library, develop
 
 def test_form_shows_field_errors_for_hostile_values(client, library, developer):
     client.force_login(developer)
-    response = client.post("/templat/pengaduan/", {"region": "33.25", "p_sla_hours": "24",
-                                                 "p_escalation_officer": "{{ 7*7 }}", "p_project_slug": "../x"})  # fmt: skip
+    response = client.post(
+        "/templat/pengaduan/",
+        {
+            "region": "33.25",
+            "p_sla_hours": "24",
+            "p_escalation_officer": "{{ 7*7 }}",
+            "p_project_slug": "../x",
+        },
+    )
     assert response.status_code == 400
     assert Fork.objects.count() == 0

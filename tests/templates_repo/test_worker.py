@@ -74,17 +74,27 @@ def slow_template(base: Path) -> None:
                 "region_name": "Kabupaten Batang",
                 "region_code": "33.25",
                 "province_name": "Jawa Tengah",
-                "__prompts__": {"project_slug": "Folder", "region_name": "Daerah", "region_code": "Kode",
-                                "province_name": "Provinsi"},
+                "__prompts__": {
+                    "project_slug": "Folder",
+                    "region_name": "Daerah",
+                    "region_code": "Kode",
+                    "province_name": "Provinsi",
+                },
             }
         )
-    )  # fmt: skip
+    )
     (folder / "lumbung.json").write_text(
         json.dumps(
-            {"name": "Lambat", "description": "Templat uji yang lambat.", "category": "lainnya", "app": None,
-             "mentor_region": "33.74", "mentor_agency": None}
+            {
+                "name": "Lambat",
+                "description": "Templat uji yang lambat.",
+                "category": "lainnya",
+                "app": None,
+                "mentor_region": "33.74",
+                "mentor_agency": None,
+            }
         )
-    )  # fmt: skip
+    )
     for n in range(4):
         (project / f"lambat{n}.txt").write_text(
             "{% for i in range(90000) %}{% for j in range(30) %}{% endfor %}{% endfor %}selesai\n"
