@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from .. import rendering, services
 from ..choices import ForkStatus
+from ..filtersets import ForkFilterSet
 from ..models import Fork, Template, TemplateVersion
 from .serializers import (
     ForkRequestSerializer,
@@ -97,6 +98,7 @@ class ForkViewSet(
     """A region's own copies of templates. Users see only the forks of their own regions."""
 
     serializer_class = ForkSerializer
+    filterset_class = ForkFilterSet
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):

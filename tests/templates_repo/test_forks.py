@@ -370,3 +370,12 @@ def test_form_shows_field_errors_for_hostile_values(client, library, developer):
     )
     assert response.status_code == 400
     assert Fork.objects.count() == 0
+
+
+def test_fork_list_filters(api, library, developer):
+    first = post_fork(api, developer).json()["id"]
+    post_fork(api, developer, fork_body(template="e-santunan", context={}))
+    services.fork_cancel(fork=Fork.objects.get(pk=first))
+    assert [f["id"] for f in api.get("/api/v1/forks/", {"status": "cancelled"}).json()["results"]] == [first]
+    assert api.get("/api/v1/forks/", {"template": "e-santunan"}).json()["count"] == 1
+    assert api.get("/api/v1/forks/", {"region": "33.25"}).json()["count"] == 2
