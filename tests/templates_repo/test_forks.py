@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from catalog.models import Adoption
 from templates_repo import rendering, services
@@ -250,9 +251,10 @@ def test_over_the_file_limit_fails_with_a_reason(library, developer, settings):
     fork, _ = services.fork_request(
         user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
     )
-    assert services.fork_run(fork_id=fork.pk) == "failed"
+    with translation.override("en"):
+        assert services.fork_run(fork_id=fork.pk) == "failed"
     fork.refresh_from_db()
-    assert fork.status == "failed" and "limit" in fork.error.lower()
+    assert fork.status == "failed" and "more than 5 files" in fork.error
     assert not fork.archive
     assert not Adoption.objects.filter(region="33.25", stage="in_development").exists()
 
