@@ -26,8 +26,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lumbung_bench")
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")
-SEARCH_TERMS = ["santunan", "puskesmas", "musrenbang", "retribusi", "perizinan", "beasiswa", "posyandu",
-                "kepegawaian", "jalan rusak", "wisata", "sampah", "bansos", "absensi", "anggaran", "pengadaan"]  # fmt: skip
+SEARCH_TERMS = [
+    "santunan",
+    "puskesmas",
+    "musrenbang",
+    "retribusi",
+    "perizinan",
+    "beasiswa",
+    "posyandu",
+    "kepegawaian",
+    "jalan rusak",
+    "wisata",
+    "sampah",
+    "bansos",
+    "absensi",
+    "anggaran",
+    "pengadaan",
+]
 
 WRK_SCRIPT = """
 local paths = {}
@@ -82,8 +97,8 @@ WORDS = {
     "perizinan": ["Perizinan Online", "Izin Usaha", "Retribusi"],
 }
 FILLER = (
-    "Aplikasi ini dibangun oleh pemerintah daerah untuk mempercepat layanan kepada masyarakat. Data tersimpan "
-    "terpusat, laporan dapat dipantau pimpinan, dan setiap OPD menindaklanjuti sesuai SOP. "
+    "Aplikasi ini dibangun oleh pemerintah daerah untuk mempercepat layanan kepada masyarakat. "
+    "Data tersimpan terpusat, laporan dapat dipantau pimpinan, dan setiap OPD menindaklanjuti sesuai SOP. "
 )
 
 
@@ -152,10 +167,26 @@ def free_port() -> int:
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "-", "--error-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -176,8 +207,11 @@ def wrk(port: int, paths: list[str], duration: int, connections: int, workdir: P
         subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{warm}"], check=False)
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "-s", str(script), f"http://127.0.0.1:{port}/"],
-        capture_output=True, text=True, env={**os.environ, "WRK_PATHS": str(path_file)}, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WRK_PATHS": str(path_file)},
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -197,12 +231,17 @@ def scenarios(rng: random.Random, total: int) -> dict[str, list[str]]:
         "search (icontains)": [f"/__bench__/icontains/?q={term.replace(' ', '+')}" for term in SEARCH_TERMS],
         "detail": [f"/api/v1/apps/bench-{rng.randrange(total)}/" for _ in range(500)],
         "browse page": ["/aplikasi/"]
-        + [f"/aplikasi/?category={rng.choice(categories)}&province={rng.choice(provinces)}" for _ in range(49)],
+        + [
+            f"/aplikasi/?category={rng.choice(categories)}&province={rng.choice(provinces)}"
+            for _ in range(49)
+        ],
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--apps", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     parser.add_argument("--connections", type=int, default=8)
@@ -239,16 +278,20 @@ def main() -> None:
             server = start_server({**env, "CACHE_URL": cache_url}, port)
             try:
                 results[label] = {
-                    name: wrk(port, paths, args.duration, args.connections, Path(tmp)) for name, paths in plan.items()
+                    name: wrk(port, paths, args.duration, args.connections, Path(tmp))
+                    for name, paths in plan.items()
                 }
             finally:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=30)
 
-    print(f"\n{args.apps} apps, gunicorn 2 workers, wrk {args.connections} connections, {args.duration} s each")
+    print(
+        f"\n{args.apps} apps, gunicorn 2 workers, wrk {args.connections} connections, {args.duration} s each"
+    )
     for label, rows in results.items():
         bare = rows["bare JsonResponse"]
-        print(f"\n[{label}]  {'scenario':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>9} {'vs bare':>8} {'errors':>7}")
+        header = f"{'scenario':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>9} {'vs bare':>8} {'errors':>7}"
+        print(f"\n[{label}]  {header}")
         for name, row in rows.items():
             print(
                 f"{'':<10}{name:<22} {row['p50']:>8.2f} {row['p95']:>8.2f} {row['rps']:>9.0f} "
@@ -257,16 +300,25 @@ def main() -> None:
     uncached = results["uncached"]
     speedup = uncached["search (icontains)"]["p95"] / uncached["search (full-text)"]["p95"]
     print("\nTargets (issue 3):")
+    cached = results["cached"]
     checks = [
-        ("list throughput >= 0.25 of bare (cached)",
-         results["cached"]["list, page of 20"]["rps"] / results["cached"]["bare JsonResponse"]["rps"], 0.25, ">="),
-        ("list throughput >= 0.25 of bare (uncached)",
-         uncached["list, page of 20"]["rps"] / uncached["bare JsonResponse"]["rps"], 0.25, ">="),
+        (
+            "list throughput >= 0.25 of bare (cached)",
+            cached["list, page of 20"]["rps"] / cached["bare JsonResponse"]["rps"],
+            0.25,
+            ">=",
+        ),
+        (
+            "list throughput >= 0.25 of bare (uncached)",
+            uncached["list, page of 20"]["rps"] / uncached["bare JsonResponse"]["rps"],
+            0.25,
+            ">=",
+        ),
         ("search p95 <= 20 ms (uncached)", uncached["search (full-text)"]["p95"], 20, "<="),
         ("search >= 10x faster than icontains (p95, uncached)", speedup, 10, ">="),
         ("browse page p95 <= 50 ms (cached)", results["cached"]["browse page"]["p95"], 50, "<="),
         ("browse page p95 <= 50 ms (uncached)", uncached["browse page"]["p95"], 50, "<="),
-    ]  # fmt: skip
+    ]
     for text, value, target, op in checks:
         ok = value >= target if op == ">=" else value <= target
         print(f"  {'PASS' if ok else 'MISS'}  {text}: {value:.2f}")

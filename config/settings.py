@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
         "VisitKindEnum": "registry.choices.VisitKind",
         "MoUStatusEnum": "registry.choices.MoUStatus",
         "MemberRoleEnum": "registry.choices.MemberRole",
+        "DevelopmentStatusEnum": "catalog.choices.DevelopmentStatus",
+        "ForkStatusEnum": "templates_repo.choices.ForkStatus",
     },
 }
 

@@ -10,7 +10,6 @@ import json
 import logging
 import re
 import tempfile
-import zipfile
 from collections.abc import Mapping
 from dataclasses import fields as dataclass_fields
 from functools import partial
@@ -307,9 +306,8 @@ def _extract_snapshot(version: TemplateVersion, destination: Path) -> Path:
     with version.snapshot.open("rb") as source, archive.open("wb") as target:
         for chunk in iter(lambda: source.read(1 << 20), b""):
             target.write(chunk)
-    rendering.check_archive(archive)
-    with zipfile.ZipFile(archive) as zipped:
-        zipped.extractall(destination / "template")
+    # Checked and extracted without following links, keeping the files' permission bits.
+    rendering.extract_archive(archive, destination / "template")
     return destination / "template" / version.template.slug
 
 

@@ -33,7 +33,7 @@ def list_item(row: dict, request) -> dict:
     }
 
 
-class RegionRefSerializer(serializers.Serializer):
+class OwnerRegionSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
 
@@ -45,7 +45,7 @@ class AppListSerializer(serializers.Serializer):
     name = serializers.CharField()
     url = serializers.URLField()
     web_url = serializers.URLField()
-    owner_region = RegionRefSerializer()
+    owner_region = OwnerRegionSerializer()
     province = serializers.CharField()
     owner_agency = serializers.CharField(allow_null=True)
     category = serializers.CharField()
@@ -120,7 +120,7 @@ class AppDetailSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     web_url = serializers.SerializerMethodField()
     publiccode_url = serializers.SerializerMethodField()
-    owner_region = RegionRefSerializer()
+    owner_region = OwnerRegionSerializer()
     province = serializers.CharField(source="owner_province_id")
     owner_agency = serializers.CharField(source="owner_agency.name", default=None)
     contacts = ContactSerializer(many=True)

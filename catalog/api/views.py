@@ -154,8 +154,8 @@ class AppViewSet(viewsets.ModelViewSet):
             )
         services.app_delete(app=instance)
 
+    # Routed in api/urls.py as apps/<slug>/publiccode.yml: the standard's file name, no trailing slash.
     @extend_schema(responses={(200, "application/yaml"): str})
-    @action(detail=True, url_path="publiccode.yml", filter_backends=[], pagination_class=None)
     def publiccode(self, request, slug=None):
         """The app as a publiccode.yml document (standard version 0.4)."""
         from ..publiccode import app_publiccode_yaml

@@ -7,6 +7,7 @@ import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from catalog.choices import AppCategory, ContactRole, FigureMetric, MaintenanceType
 from catalog.models import Adoption, App, AppContact, ServiceFigure
@@ -34,6 +35,14 @@ from tests import factories
 from tests.conftest import member_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked word for word in English (the default language is Indonesian)."""
+    with translation.override("en"):
+        yield
+
 
 MANDATORY = (
     "publiccodeYmlVersion",

@@ -25,6 +25,7 @@ from templates_repo.rendering import (
     TemplateError,
     archive_directory,
     check_archive,
+    extract_archive,
     load_schema,
     parameter_schema_json,
     render_template,
@@ -113,6 +114,13 @@ def make_template(root: Path, files: dict[str, str | bytes], config: dict | None
 
 def everything_under(path: Path) -> set[str]:
     return {str(item.relative_to(path)) for item in path.rglob("*")}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # Some tests read messages; the msgids are English, whatever the site's default language.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -815,3 +823,37 @@ def test_check_archive_refuses_symlinks_and_garbage(tmp_path):
     garbage.write_bytes(b"not a zip")
     with pytest.raises(ArchiveError):
         check_archive(garbage)
+
+
+def test_extract_archive_keeps_modes_so_a_snapshot_renders_the_same(tmp_path):
+    # The snapshot path: template folder -> zip -> extracted folder -> render.
+    snapshot = tmp_path / "snapshot.zip"
+    archive_directory(TEMPLATES / "pengaduan", snapshot)
+    extract_archive(snapshot, tmp_path / "extracted")
+    extracted = tmp_path / "extracted" / "pengaduan"
+    assert template_content_hash(extracted) == template_content_hash(TEMPLATES / "pengaduan")
+    context = validate_context(load_schema(extracted), {})
+    direct = render_template(TEMPLATES / "pengaduan", context, tmp_path / "direct")
+    via_snapshot = render_template(extracted, context, tmp_path / "via")
+    assert via_snapshot.files == direct.files
+    for name in direct.files:
+        ours, theirs = via_snapshot.root / name, direct.root / name
+        assert ours.read_bytes() == theirs.read_bytes()
+        assert ours.stat().st_mode == theirs.stat().st_mode, name
+    assert os.access(via_snapshot.root / "manage.py", os.X_OK)
+
+
+def test_extract_archive_refuses_unsafe_archives(tmp_path):
+    crafted = tmp_path / "crafted.zip"
+    with zipfile.ZipFile(crafted, "w") as zipped:
+        zipped.writestr("../escape.txt", "x")
+    with pytest.raises(ArchiveError):
+        extract_archive(crafted, tmp_path / "out")
+    assert not (tmp_path / "escape.txt").exists()
+    twice = tmp_path / "twice.zip"
+    with zipfile.ZipFile(twice, "w") as zipped:
+        zipped.writestr("p/a.txt", "1")
+        with pytest.warns(UserWarning):
+            zipped.writestr("p/a.txt", "2")
+    with pytest.raises(ArchiveError):
+        extract_archive(twice, tmp_path / "out2")
