@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -300,8 +301,7 @@ def recount_adoptions(*, app_ids: Iterable[int]) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    App.objects.filter(pk__in=list(app_ids)).update(adoption_count=Subquery(counts))
-    App.objects.filter(pk__in=list(app_ids), adoption_count__isnull=True).update(adoption_count=0)
+    App.objects.filter(pk__in=list(app_ids)).update(adoption_count=Coalesce(Subquery(counts), 0))
 
 
 @transaction.atomic
@@ -323,7 +323,10 @@ def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adopt
         setattr(adoption, name, value)
     adoption.recorded_by = recorded_by
     adoption.verified = is_member
-    adoption.full_clean()
+    # The app, region and user are loaded objects and the pair is looked up above: validate the values.
+    adoption.full_clean(
+        exclude=["app", "region", "recorded_by"], validate_unique=False, validate_constraints=False
+    )
     adoption.save()
     recount_adoptions(app_ids=[app.pk])
     catalog_changed()

@@ -4,11 +4,13 @@ A fork goes queued -> running -> succeeded | failed, or cancelled. The Celery ta
 `fork_run`; everything that decides what happens lives here.
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
 import logging
 import re
+import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import fields as dataclass_fields
@@ -311,6 +313,21 @@ def _extract_snapshot(version: TemplateVersion, destination: Path) -> Path:
     return destination / "template" / version.template.slug
 
 
+def _cached_template_dir(version: TemplateVersion) -> Path:
+    """The version's files, extracted once per machine and content hash (versions never change)."""
+    cache_root = Path(tempfile.gettempdir()) / "lumbung-template-cache"
+    target = cache_root / version.content_hash
+    if not (target / version.template.slug / "cookiecutter.json").is_file():
+        cache_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f"{version.content_hash[:12]}-", dir=cache_root))
+        _extract_snapshot(version, staging)
+        # Atomic: a concurrent worker either sees the whole folder or extracts its own (and loses the race).
+        with contextlib.suppress(OSError):
+            (staging / "template").rename(target)
+        shutil.rmtree(staging, ignore_errors=True)
+    return target / version.template.slug
+
+
 def fork_metadata(fork: Fork) -> dict:
     """What `.lumbung.json` holds: enough to render the same copy again later."""
     return {
@@ -336,10 +353,9 @@ def fork_run(*, fork_id) -> str:
     try:
         with tempfile.TemporaryDirectory(prefix=f"lumbung-fork-{fork.pk}-") as tmp:
             workdir = Path(tmp)
-            _progress(fork, 15, _("Preparing template %(slug)s v%(version)s.") % {
-                "slug": fork.template.slug, "version": fork.version.number})  # fmt: skip
-            template_dir = _extract_snapshot(fork.version, workdir)
-            _progress(fork, 30, _("Rendering the project."))
+            template_dir = _cached_template_dir(fork.version)
+            params = {"slug": fork.template.slug, "version": fork.version.number}
+            _progress(fork, 30, _("Rendering template %(slug)s v%(version)s.") % params)
             result = rendering.render_template(template_dir, fork.context, workdir / "out", limits=_limits())
             _progress(
                 fork, 70, _("Rendered %(count)d files; packing the archive.") % {"count": len(result.files)}

@@ -335,3 +335,65 @@ def test_adoption_filters(api, regions):
     assert api.get("/api/v1/adoptions/", {"verified": "true"}).json()["count"] == 1
     assert api.get("/api/v1/adoptions/", {"region": "64.74"}).json()["count"] == 1
     assert api.get("/api/v1/adoptions/", {"app": "lapor"}).json()["count"] == 2
+
+
+# publiccode.yml through the API -----------------------------------------------------------------
+
+
+def test_publiccode_yml_export_endpoint(api, demo):
+    import yaml
+
+    response = api.get("/api/v1/apps/e-santunan-kematian-batang/publiccode.yml")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/yaml")
+    document = yaml.safe_load(response.content)
+    assert document["publiccodeYmlVersion"] == "0.4"
+    assert document["name"] == "E-Santunan Kematian (Smart Village Batang)"
+    for key in (
+        "url",
+        "platforms",
+        "categories",
+        "developmentStatus",
+        "softwareType",
+        "description",
+        "legal",
+        "maintenance",
+        "localisation",
+    ):
+        assert key in document, key
+    assert api.get("/api/v1/apps/nope/publiccode.yml").status_code == 404
+
+
+def test_publiccode_upload_round_trip(api, demo, batang_editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # A real host name: the document's url is the app's page, and "testserver" is not a valid URL host.
+    host = {"HTTP_HOST": "localhost"}
+    text = api.get("/api/v1/apps/e-santunan-kematian-batang/publiccode.yml", **host).content
+    api.force_authenticate(batang_editor)
+    upload = SimpleUploadedFile("publiccode.yml", text, content_type="application/yaml")
+    response = api.post(
+        "/api/v1/apps/import-publiccode/", {"region": "33.25", "file": upload}, format="multipart", **host
+    )
+    assert response.status_code == 200, response.json()  # the app exists: updated, not duplicated
+    assert response.json()["slug"] == "e-santunan-kematian-batang"
+    assert api.get("/api/v1/apps/e-santunan-kematian-batang/publiccode.yml", **host).content == text
+
+
+def test_publiccode_upload_refusals(api, demo, batang_editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(region, content):
+        return api.post(
+            "/api/v1/apps/import-publiccode/",
+            {"region": region, "file": SimpleUploadedFile("p.yml", content)},
+            format="multipart",
+        )
+
+    assert upload("33.25", b"name: x").status_code == 401
+    api.force_authenticate(batang_editor)
+    assert upload("33.74", b"name: x").status_code == 403
+    assert upload("99.99", b"name: x").status_code == 400
+    bad = upload("33.25", b"- just\n- a list\n")
+    assert bad.status_code == 400
+    assert App.objects.count() == 9

@@ -1,0 +1,264 @@
+"""Fork pipeline benchmark: rendering in-process against the whole way through the API, Redis and workers.
+
+    .venv/bin/python bench/forks.py                  # PostgreSQL, Redis and gunicorn, like production
+    .venv/bin/python bench/forks.py --forks 10 --posts 50
+
+For each template, in the same run: the in-process time of what a worker does (extract the version's
+snapshot, render, zip), against the end-to-end time from POST /api/v1/forks/ to the fork being finished
+(the API on gunicorn, the task through Redis, a `celery worker` process, the archive through Django's
+storage). Then POST -> 202 latency, and the throughput of a burst of forks with 2 worker processes against
+1. Ratios are what count: the machine is noisy. Needs PostgreSQL and Redis running.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.catalog import ensure_database, free_port, start_server  # noqa: E402
+
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lumbung_bench")
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/8")
+TEMPLATES = ("pengaduan", "e-santunan", "perencanaan")
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def setup(env: dict, media: Path) -> str:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from tests.conftest import member_of  # noqa: F401  (the factories need Django set up first)
+
+    call_command("migrate", verbosity=0)
+    call_command("load_regions", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    from templates_repo.models import Fork, TemplateVersion
+
+    # A clean slate each run: the versions' snapshots live in this run's media folder.
+    Fork.objects.all().delete()
+    TemplateVersion.objects.all().delete()
+    call_command("sync_templates", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from registry.models import Region
+    from registry.services import membership_set
+
+    membership_set(username="bench-dev", region=Region.objects.get(code="33.25"), role="developer")
+    user = get_user_model().objects.get(username="bench-dev")
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def in_process(slug: str, runs: int) -> float:
+    """Median seconds of rendering and zipping in this process (with the snapshot already extracted)."""
+    from registry.models import Region
+    from templates_repo import rendering, services
+    from templates_repo.models import Template
+
+    template = Template.objects.get(slug=slug)
+    version = services.latest_version(template)
+    context = services.fork_context(version=version, region=Region.objects.get(code="33.25"), requested={})
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            template_dir = services._extract_snapshot(version, Path(tmp))
+            started = time.perf_counter()
+            result = rendering.render_template(template_dir, context, Path(tmp) / "out")
+            rendering.archive_directory(
+                result.root, Path(tmp) / "fork.zip", extra_files={".lumbung.json": b"{}"}
+            )
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def post_fork(port: int, token: str, slug: str, n: int) -> tuple[str, float]:
+    body = json.dumps({"template": slug, "region": "33.25", "context": {"project_name": f"Bench {slug} {n}"}})
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    started = time.perf_counter()
+    connection.request(
+        "POST",
+        "/api/v1/forks/",
+        body,
+        {"Content-Type": "application/json", "Authorization": f"Token {token}"},
+    )
+    response = connection.getresponse()
+    payload = response.read()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    if response.status != 202:
+        raise SystemExit(f"POST failed: {response.status} {payload[:300]!r}")
+    return json.loads(payload)["id"], elapsed
+
+
+def wait_done(fork_ids, timeout: float = 300) -> None:
+    from templates_repo.models import Fork
+
+    deadline = time.monotonic() + timeout
+    pending = set(fork_ids)
+    while pending:
+        done = set(
+            Fork.objects.filter(pk__in=pending, status__in=("succeeded", "failed")).values_list(
+                "pk", flat=True
+            )
+        )
+        failed = Fork.objects.filter(pk__in=done, status="failed").values_list("error", flat=True)
+        if failed:
+            raise SystemExit(f"a fork failed: {list(failed)[:1]}")
+        pending -= {str(pk) for pk in done} | done
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{len(pending)} forks did not finish")
+        time.sleep(0.02)  # gently: the machine has 2 cores, shared with the server and the workers
+
+
+def start_workers(env: dict, count: int) -> list[subprocess.Popen]:
+    workers = []
+    for n in range(count):
+        log = open(Path(tempfile.gettempdir()) / f"bench-worker-{n}.log", "w")  # noqa: SIM115
+        workers.append(
+            subprocess.Popen(
+                [
+                    str(ROOT / ".venv/bin/celery"),
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=prefork",
+                    "--concurrency=1",
+                    "--loglevel=WARNING",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    f"--hostname=bench{n}@%h",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+    time.sleep(6)  # let them connect and import Django
+    return workers
+
+
+def stop(processes) -> None:
+    for process in processes:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            continue
+    for process in processes:
+        process.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--forks", type=int, default=10, help="forks per template for the end-to-end timing")
+    parser.add_argument("--posts", type=int, default=100, help="POSTs for the latency figure")
+    parser.add_argument("--burst", type=int, default=30, help="forks in the throughput burst")
+    args = parser.parse_args()
+
+    media = ROOT / "var" / "bench-media"
+    media.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": DATABASE_URL,
+        "CELERY_BROKER_URL": BROKER_URL,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "STATIC_MANIFEST": "0",
+        "LOG_LEVEL": "WARNING",
+        "MEDIA_ROOT": str(media),
+        "CACHE_URL": "redis://127.0.0.1:6379/9",
+    }
+    ensure_database()
+    token = setup(env, media)
+    import redis
+
+    redis.Redis.from_url(BROKER_URL).flushdb()
+
+    port = free_port()
+    server = start_server(env, port)
+    workers = start_workers(env, 1)
+    rows = []
+    try:
+        for slug in TEMPLATES:
+            local = in_process(slug, args.forks)
+            end_to_end = []
+            for n in range(args.forks):
+                from templates_repo.models import Fork
+
+                started = time.time()
+                fork_id, _latency = post_fork(port, token, slug, n)
+                wait_done([fork_id])
+                # From the client's POST to the worker's finished_at (same machine, same clock).
+                end_to_end.append(Fork.objects.get(pk=fork_id).finished_at.timestamp() - started)
+            rows.append((slug, local, statistics.median(end_to_end)))
+
+        latencies = []
+        for n in range(args.posts):
+            fork_id, latency = post_fork(port, token, TEMPLATES[n % 3], 1000 + n)
+            latencies.append(latency)
+        wait_done([])  # drained below by the throughput runs' own waits
+
+        throughput = {}
+        for count in (1, 2):
+            if count == 2:
+                workers += start_workers(env, 1)
+            from templates_repo.models import Fork
+
+            wait_done(
+                list(Fork.objects.filter(status__in=("queued", "running")).values_list("pk", flat=True))
+            )
+            started = time.time()
+            ids = [post_fork(port, token, TEMPLATES[n % 3], 5000 + n)[0] for n in range(args.burst)]
+            wait_done(ids)
+            last = max(f.finished_at.timestamp() for f in Fork.objects.filter(pk__in=ids))
+            throughput[count] = args.burst / (last - started)
+    finally:
+        stop(workers)
+        stop([server])
+
+    print(f"\n{'template':<12} {'in-process ms':>14} {'end-to-end ms':>14} {'ratio':>7}")
+    for slug, local, e2e in rows:
+        print(f"{slug:<12} {local * 1000:>14.1f} {e2e * 1000:>14.1f} {e2e / local:>7.2f}")
+    p50_ms, p95_ms = statistics.median(latencies) * 1000, p95(latencies) * 1000
+    print(f"\nPOST -> 202: p50 {p50_ms:.1f} ms, p95 {p95_ms:.1f} ms over {len(latencies)} requests")
+    print(
+        f"throughput: 1 worker {throughput[1]:.1f} forks/s, 2 workers {throughput[2]:.1f} forks/s, "
+        f"ratio {throughput[2] / throughput[1]:.2f}"
+    )
+    print("\nTargets (issue 4):")
+    worst = max(e2e / local for _slug, local, e2e in rows)
+    checks = [
+        ("end-to-end / in-process <= 1.2 (worst template)", worst, 1.2, "<="),
+        ("POST -> 202 p95 <= 50 ms", p95(latencies) * 1000, 50, "<="),
+        ("2 workers / 1 worker >= 1.8", throughput[2] / throughput[1], 1.8, ">="),
+    ]
+    for text, value, target, op in checks:
+        ok = value <= target if op == "<=" else value >= target
+        print(f"  {'PASS' if ok else 'MISS'}  {text}: {value:.2f}")
+
+
+if __name__ == "__main__":
+    main()
