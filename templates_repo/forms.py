@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Region
 
 from .rendering import Parameter
-from .services import REGION_KEYS
+from .services import LOCKED_KEYS
 
 
 class ForkForm(forms.Form):
@@ -21,8 +21,8 @@ class ForkForm(forms.Form):
         self.fields["region"].queryset = regions
         self.schema = schema
         for parameter in schema:
-            if parameter.name in REGION_KEYS:
-                continue  # taken from the chosen region
+            if parameter.name in LOCKED_KEYS:
+                continue  # taken from the chosen region and the template's mentor
             initial = initial_context.get(parameter.name, parameter.default)
             label = parameter.label or parameter.name
             if parameter.type == "boolean":

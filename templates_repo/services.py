@@ -45,6 +45,8 @@ METADATA_FILE = "lumbung.json"
 FORKER_ROLES = (MemberRole.DEVELOPER, MemberRole.EDITOR, MemberRole.ADMIN)
 # Values a fork takes from its region; a request may not say otherwise.
 REGION_KEYS = ("region_name", "region_code", "province_name")
+# ...and the mentor comes from the template.
+LOCKED_KEYS = (*REGION_KEYS, "mentor_region_name")
 
 
 class IdempotencyConflict(Exception):
@@ -162,11 +164,11 @@ def fork_context(*, version: TemplateVersion, region: Region, requested: Mapping
     if not isinstance(requested, Mapping):
         raise ValidationError({"context": _("The context must be an object of parameter values.")})
     errors = {}
-    for key in REGION_KEYS:
-        if key in requested and str(requested[key]) != str(
-            region_defaults(template=version.template, region=region)[key]
-        ):
-            errors[key] = [_("This value comes from the region and cannot be changed.")]
+    fixed = region_defaults(template=version.template, region=region)
+    for key in LOCKED_KEYS:
+        if key in requested and str(requested[key]) != str(fixed[key]):
+            source = _("the template's mentor") if key == "mentor_region_name" else _("the region")
+            errors[key] = [_("This value comes from %(source)s and cannot be changed.") % {"source": source}]
     if errors:
         raise ValidationError(errors)
     schema = schema_of(version)

@@ -211,6 +211,7 @@ HOSTILE = [
     ({"surprise": "x"}, "surprise"),
     ({"region_code": "33.74"}, "region_code"),
     ({"region_name": "Kota Semarang"}, "region_name"),
+    ({"mentor_region_name": "Kota Surabaya"}, "mentor_region_name"),
 ]
 
 
@@ -338,7 +339,6 @@ def test_app_page_links_its_template_and_the_form_forks(client, library, develop
             "p_sla_hours": "24",
             "p_project_name": "Lapor Batang",
             "p_project_slug": "lapor_batang",
-            "p_mentor_region_name": "Kota Semarang",
             "p_primary_color": "#123456",
             "p_accent_color": "#654321",
             "p_agencies": "Dinas Sosial",
