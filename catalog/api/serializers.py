@@ -8,6 +8,7 @@ from registry.models import Agency, MoU, Region
 
 from ..choices import ContactRole, FigureMetric
 from ..models import Adoption, App, AppContact, ServiceFigure
+from ..services import APP_FIELDS
 
 
 def list_item(row: dict, request) -> dict:
@@ -223,36 +224,8 @@ class AppWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = App
-        fields = (
-            "name",
-            "slug",
-            "owner_region",
-            "owner_agency",
-            "category",
-            "dimension",
-            "spbe_type",
-            "status",
-            "software_type",
-            "platforms",
-            "short_description",
-            "short_description_en",
-            "long_description",
-            "long_description_en",
-            "features",
-            "features_en",
-            "license",
-            "repository_url",
-            "website_url",
-            "maintenance_type",
-            "launched_on",
-            "based_on",
-            "based_on_url",
-            "based_on_note",
-            "mous",
-            "contacts",
-            "figures",
-            "source",
-        )
+        # The fields the service takes, plus the owner and the related rows it writes.
+        fields = ("owner_region", *APP_FIELDS, "mous", "contacts", "figures")
         # Uniqueness of the slug is the service's concern (it makes one from the name).
         extra_kwargs = {"slug": {"validators": []}}
 
