@@ -257,6 +257,7 @@ def main() -> None:
         "SECRET_KEY": "bench-only",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "STATIC_MANIFEST": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
         "LUMBUNG_BENCH": "1",
         "LOG_LEVEL": "WARNING",
         "CACHE_URL": CACHE_URL,

@@ -209,6 +209,7 @@ def main() -> None:
         "SECRET_KEY": "bench-only",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "STATIC_MANIFEST": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
         "LOG_LEVEL": "WARNING",
         "MEDIA_ROOT": str(media),
         "CACHE_URL": "redis://127.0.0.1:6379/9",
