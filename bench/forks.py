@@ -45,8 +45,6 @@ def setup(env: dict, media: Path) -> str:
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
-    from tests.conftest import member_of  # noqa: F401  (the factories need Django set up first)
-
     call_command("migrate", verbosity=0)
     call_command("load_regions", verbosity=0)
     call_command("load_demo", verbosity=0)
@@ -74,11 +72,11 @@ def in_process(slug: str, runs: int) -> float:
 
     template = Template.objects.get(slug=slug)
     version = services.latest_version(template)
+    template_dir = services.template_dir_of(version)  # extracted once per machine, as a worker does
     context = services.fork_context(version=version, region=Region.objects.get(code="33.25"), requested={})
     times = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
-            template_dir = services._extract_snapshot(version, Path(tmp))
             started = time.perf_counter()
             result = rendering.render_template(template_dir, context, Path(tmp) / "out")
             rendering.archive_directory(
@@ -133,7 +131,7 @@ def wait_done(fork_ids, timeout: float = 300) -> None:
     from templates_repo.models import Fork
 
     deadline = time.monotonic() + timeout
-    pending = set(fork_ids)
+    pending = {str(fork_id) for fork_id in fork_ids}
     while pending:
         done = set(
             Fork.objects.filter(pk__in=pending, status__in=("succeeded", "failed")).values_list(
@@ -143,7 +141,7 @@ def wait_done(fork_ids, timeout: float = 300) -> None:
         failed = Fork.objects.filter(pk__in=done, status="failed").values_list("error", flat=True)
         if failed:
             raise SystemExit(f"a fork failed: {list(failed)[:1]}")
-        pending -= {str(pk) for pk in done} | done
+        pending -= {str(pk) for pk in done}
         if time.monotonic() > deadline:
             raise SystemExit(f"{len(pending)} forks did not finish")
         time.sleep(0.02)  # gently: the machine has 2 cores, shared with the server and the workers
@@ -246,7 +244,6 @@ def main() -> None:
         for n in range(args.posts):
             fork_id, latency = post_fork(port, token, TEMPLATES[n % 3], 1000 + n)
             latencies.append(latency)
-        wait_done([])  # drained below by the throughput runs' own waits
 
         from templates_repo.models import Fork
 

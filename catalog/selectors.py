@@ -13,6 +13,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 
 from registry.models import MoU, MoUParty, Region
 
@@ -138,11 +139,15 @@ def _querydict(items: list[tuple[str, str]]):
 
 
 def app_facets(data: Mapping) -> dict[str, list[dict]]:
-    """Facet counts for the filters in `data`, with display labels; cached under the catalog version."""
+    """Facet counts for the filters in `data`, with labels; cached per language and catalog version."""
     canonical = sorted(
         (key, value) for key, value in _items(data) if key not in ("page", "ordering", "page_size")
     )
-    counts = cached(("facets", canonical), lambda: _facet_counts(data))
+    return cached(("facets", get_language(), canonical), lambda: _labelled_facets(data))
+
+
+def _labelled_facets(data: Mapping) -> dict[str, list[dict]]:
+    counts = _facet_counts(data)
     region_codes = {value for value, _n in counts["region"]} | {value for value, _n in counts["province"]}
     names = (
         dict(Region.objects.filter(code__in=region_codes).values_list("code", "name")) if region_codes else {}

@@ -89,7 +89,6 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # Database ----------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lumbung.sqlite3'}")}
-DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process started by the tests sees the test data;
     # one per test session, so that two sessions on one machine never share it.

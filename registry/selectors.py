@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from .choices import WRITER_ROLES, MemberRole
+from .choices import WRITER_ROLES
 from .models import Agency, Membership, MoU, MoUParty, Region, StudyVisit
 
 User = AbstractBaseUser | AnonymousUser
@@ -94,11 +94,3 @@ def user_can_write_for_regions(user: User, region_codes: Iterable[str]) -> bool:
     if user.is_staff:
         return True
     return bool(user_region_codes(user, roles=WRITER_ROLES) & set(region_codes))
-
-
-def user_can_change_mou(user: User, mou: MoU) -> bool:
-    return user_can_write_for_regions(user, mou.parties.values_list("region_id", flat=True))
-
-
-def member_roles() -> list[str]:
-    return [role.value for role in MemberRole]

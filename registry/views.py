@@ -61,7 +61,6 @@ class RegionDetailView(DetailView):
 
 class MoUListView(FilterView):
     filterset_class = MoUFilterSet
-    queryset = selectors.mou_list()
     paginate_by = 20
     template_name = "registry/mou_list.html"
 
@@ -94,7 +93,6 @@ def mou_document(request, pk: int):
 
 class StudyVisitListView(FilterView):
     filterset_class = StudyVisitFilterSet
-    queryset = selectors.visit_list()
     paginate_by = 20
     template_name = "registry/visit_list.html"
 

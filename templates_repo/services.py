@@ -173,11 +173,7 @@ def fork_context(*, version: TemplateVersion, region: Region, requested: Mapping
         raise ValidationError(errors)
     schema = schema_of(version)
     names = {parameter.name for parameter in schema}
-    derived = {
-        key: value
-        for key, value in region_defaults(template=version.template, region=region).items()
-        if key in names
-    }
+    derived = {key: value for key, value in fixed.items() if key in names}
     return rendering.validate_context(schema, {**derived, **requested})
 
 
@@ -315,7 +311,7 @@ def _extract_snapshot(version: TemplateVersion, destination: Path) -> Path:
     return destination / "template" / version.template.slug
 
 
-def _cached_template_dir(version: TemplateVersion) -> Path:
+def template_dir_of(version: TemplateVersion) -> Path:
     """The version's files, extracted once per machine and content hash (versions never change)."""
     cache_root = Path(tempfile.gettempdir()) / "lumbung-template-cache"
     target = cache_root / version.content_hash
@@ -328,6 +324,10 @@ def _cached_template_dir(version: TemplateVersion) -> Path:
             (staging / "template").rename(target)
         shutil.rmtree(staging, ignore_errors=True)
     return target / version.template.slug
+
+
+def fork_archive_filename(fork: Fork) -> str:
+    return f"{fork.context.get('project_slug', fork.template.slug)}.zip"
 
 
 def fork_metadata(fork: Fork) -> dict:
@@ -355,7 +355,7 @@ def fork_run(*, fork_id) -> str:
     try:
         with tempfile.TemporaryDirectory(prefix=f"lumbung-fork-{fork.pk}-") as tmp:
             workdir = Path(tmp)
-            template_dir = _cached_template_dir(fork.version)
+            template_dir = template_dir_of(fork.version)
             params = {"slug": fork.template.slug, "version": fork.version.number}
             _progress(fork, 30, _("Rendering template %(slug)s v%(version)s.") % params)
             result = rendering.render_template(template_dir, fork.context, workdir / "out", limits=_limits())

@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
 from catalog import views as catalog_views
@@ -42,8 +43,12 @@ class TemplateDetailView(DetailView):
             memberships__user=user, memberships__role__in=services.FORKER_ROLES
         ).order_by("code")
 
+    @cached_property
+    def version(self):
+        return services.latest_version(self.object)
+
     def _form(self, data=None):
-        version = services.latest_version(self.object)
+        version = self.version
         regions = self._regions()
         first = regions.first()
         initial = services.region_defaults(template=self.object, region=first) if first else {}
@@ -54,7 +59,7 @@ class TemplateDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", self._form())
-        version = services.latest_version(self.object)
+        version = self.version
         forks = (
             Fork.objects.visible_to(self.request.user)
             .filter(template=self.object)
@@ -103,7 +108,7 @@ def fork_archive(request, pk):
     if not request.user.is_authenticated:
         raise Http404
     fork = get_object_or_404(Fork.objects.visible_to(request.user), pk=pk, status=ForkStatus.SUCCEEDED)
-    filename = f"{fork.context.get('project_slug', fork.template.slug)}.zip"
+    filename = services.fork_archive_filename(fork)
     return FileResponse(
         fork.archive.open("rb"), as_attachment=True, filename=filename, content_type="application/zip"
     )

@@ -90,9 +90,7 @@ class AppViewSet(viewsets.ModelViewSet):
     def facets(self, request):
         """Counts per facet value under the current filters (each facet ignores its own filter)."""
         filterset = self._filterset(request)
-        count = selectors.cached(
-            ("count-facets", str(filterset.qs.query)), lambda: filterset.qs.order_by().count()
-        )
+        count = selectors.CachedCountPaginator(filterset.qs, 1).count
         return Response({"count": count, "facets": selectors.app_facets(request.query_params)})
 
     def retrieve(self, request, *args, **kwargs):

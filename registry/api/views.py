@@ -48,7 +48,6 @@ def _require_writer(user, region_codes, message: str) -> None:
 class MoUViewSet(viewsets.ModelViewSet):
     """MoUs between regions. Reading is public; staff and editors/admins of a party region write."""
 
-    queryset = selectors.mou_list()
     serializer_class = MoUSerializer
     filterset_class = MoUFilterSet
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -99,9 +98,11 @@ class StudyVisitViewSet(
 ):
     """Study visits (studi banding). Staff and editors/admins of the visiting region record them."""
 
-    queryset = selectors.visit_list()
     serializer_class = StudyVisitSerializer
     filterset_class = StudyVisitFilterSet
+
+    def get_queryset(self):
+        return selectors.visit_list()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

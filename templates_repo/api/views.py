@@ -73,8 +73,8 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError(_nested_context_errors(exc)) from exc
         with tempfile.TemporaryDirectory(prefix="lumbung-preview-") as tmp:
             workdir = Path(tmp)
-            template_dir = services._extract_snapshot(version, workdir)
             try:
+                template_dir = services.template_dir_of(version)
                 result = rendering.render_template(
                     template_dir, context, workdir / "out", limits=PREVIEW_LIMITS
                 )
@@ -144,7 +144,7 @@ class ForkViewSet(
         fork = self.get_object()
         if fork.status != ForkStatus.SUCCEEDED or not fork.archive:
             raise Http404
-        filename = f"{fork.context.get('project_slug', fork.template.slug)}.zip"
+        filename = services.fork_archive_filename(fork)
         return FileResponse(
             fork.archive.open("rb"), as_attachment=True, filename=filename, content_type="application/zip"
         )
