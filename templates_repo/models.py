@@ -130,6 +130,8 @@ class Fork(models.Model):
     mou = models.ForeignKey(
         MoU, verbose_name=_("MoU"), on_delete=models.SET_NULL, null=True, blank=True, related_name="forks"
     )
+    # Set when the succeeded fork's adoption and MoU were recorded in the catalog (just after it finished).
+    catalog_recorded_at = models.DateTimeField(_("recorded in the catalog at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

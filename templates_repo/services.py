@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -270,27 +270,29 @@ def _log_line(message: str) -> str:
     return f"{timezone.now().isoformat(timespec='seconds')} {message}"
 
 
-def _progress(fork: Fork, progress: int, message: str) -> None:
-    fork.log = [*fork.log, _log_line(message)]
-    fork.progress = progress
-    Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING).update(log=fork.log, progress=progress)
+def _claim(fork: Fork) -> bool:
+    """Take `fork`, as just read, for this delivery: a queued fork, or a running one whose lease ran out.
 
-
-def _claim(fork_id) -> bool:
-    """Take the fork for this delivery: queued ones, or running ones whose worker's lease ran out."""
+    A compare-and-set on the status and attempt count that were read, so of two concurrent deliveries only
+    one matches; the same statement records the start and the first log line, so a claim is one round trip.
+    """
     now = timezone.now()
-    lease = now + datetime.timedelta(seconds=settings.LUMBUNG_FORK_LEASE_SECONDS)
     claimable = Q(status=ForkStatus.QUEUED) | Q(status=ForkStatus.RUNNING, lease_expires_at__lt=now)
-    return bool(
-        Fork.objects.filter(claimable, pk=fork_id).update(
-            status=ForkStatus.RUNNING,
-            lease_expires_at=lease,
-            started_at=now,
-            attempts=F("attempts") + 1,
-            progress=5,
-            error="",
-        )
-    )
+    params = {"slug": fork.template.slug, "version": fork.version.number}
+    changes = {
+        "status": ForkStatus.RUNNING,
+        "lease_expires_at": now + datetime.timedelta(seconds=settings.LUMBUNG_FORK_LEASE_SECONDS),
+        "started_at": now,
+        "attempts": fork.attempts + 1,
+        "progress": 30,
+        "error": "",
+        "log": [*fork.log, _log_line(_("Rendering template %(slug)s v%(version)s.") % params)],
+    }
+    if not Fork.objects.filter(claimable, pk=fork.pk, attempts=fork.attempts).update(**changes):
+        return False
+    for name, value in changes.items():
+        setattr(fork, name, value)
+    return True
 
 
 def _limits() -> rendering.RenderLimits:
@@ -346,32 +348,56 @@ def fork_metadata(fork: Fork) -> dict:
 
 
 def fork_run(*, fork_id) -> str:
-    """Render a fork. Safe to call more than once and concurrently: only one delivery renders."""
-    if not _claim(fork_id):
-        return "skipped"
-    fork = Fork.objects.select_related("template__mentor_region", "template__app", "version", "region").get(
-        pk=fork_id
+    """Render a fork, then record it in the catalog. Safe to call more than once and concurrently: only one
+    delivery renders, and only the delivery holding the latest claim can mark the fork succeeded."""
+    fork = (
+        Fork.objects.select_related("template__mentor_region", "template__app", "version", "region")
+        .filter(pk=fork_id)
+        .first()
     )
+    if fork is None or not _claim(fork):
+        return "skipped"
     try:
         with tempfile.TemporaryDirectory(prefix=f"lumbung-fork-{fork.pk}-") as tmp:
             workdir = Path(tmp)
             template_dir = template_dir_of(fork.version)
-            params = {"slug": fork.template.slug, "version": fork.version.number}
-            _progress(fork, 30, _("Rendering template %(slug)s v%(version)s.") % params)
             result = rendering.render_template(template_dir, fork.context, workdir / "out", limits=_limits())
-            _progress(
-                fork, 70, _("Rendered %(count)d files; packing the archive.") % {"count": len(result.files)}
+            rendered = _log_line(
+                _("Rendered %(count)d files; packing the archive.") % {"count": len(result.files)}
             )
             metadata = json.dumps(fork_metadata(fork), indent=2, ensure_ascii=False).encode()
             archive_path = workdir / "fork.zip"
             info = rendering.archive_directory(
                 result.root, archive_path, extra_files={".lumbung.json": metadata}
             )
-            return _finish_success(fork, archive_path, info)
+            outcome = _finish_success(fork, archive_path, info, log=[*fork.log, rendered])
     except rendering.RenderLimitExceeded as exc:
         return _finish_failure(fork, _("A limit was exceeded: %(reason)s") % {"reason": exc})
     except (rendering.RenderError, rendering.TemplateError) as exc:
         return _finish_failure(fork, _("The template could not be rendered: %(reason)s") % {"reason": exc})
+    if outcome == "succeeded":
+        fork_record_in_catalog(fork_id=fork.pk)
+    return outcome
+
+
+def _finish_success(fork: Fork, archive_path: Path, info: rendering.ArchiveInfo, *, log: list[str]) -> str:
+    """Store the archive, then mark the fork succeeded in one statement, if this delivery still holds it.
+
+    The archive's name carries the attempt, so a delivery that lost the fork (cancelled while rendering,
+    or taken over after its lease ran out) removes only its own file.
+    """
+    with archive_path.open("rb") as handle:
+        fork.archive.save(f"{fork.pk}-{fork.attempts}.zip", File(handle), save=False)
+    done = _("Done: %(count)d files, %(size)d bytes.") % {"count": info.file_count, "size": info.size}
+    finished = Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING, attempts=fork.attempts).update(
+        status=ForkStatus.SUCCEEDED, progress=100, finished_at=timezone.now(), lease_expires_at=None,
+        archive=fork.archive.name, archive_size=info.size, archive_sha256=info.sha256,
+        file_count=info.file_count, log=[*log, _log_line(done)],
+    )  # fmt: skip
+    if not finished:
+        fork.archive.delete(save=False)
+        return "discarded"
+    return "succeeded"
 
 
 def _active_mou_between(region: Region, other: Region) -> MoU | None:
@@ -387,29 +413,30 @@ def _active_mou_between(region: Region, other: Region) -> MoU | None:
     )
 
 
-def _finish_success(fork: Fork, archive_path: Path, info) -> str:
+def fork_record_in_catalog(*, fork_id) -> bool:
+    """Record a succeeded fork in the catalog: the region's verified adoption of the template's app (stage
+    "in development"), and the active MoU between the region and the mentor, linked to the fork and the app.
+
+    It runs right after the fork is marked succeeded, in its own transaction, so the copy is ready to
+    download without waiting for the catalog; if the worker dies in between, the sweeper runs it again.
+    Idempotent: a fork is recorded once.
+    """
     with transaction.atomic():
-        current = Fork.objects.select_for_update().get(pk=fork.pk)
-        if current.status != ForkStatus.RUNNING:
-            return f"discarded ({current.status})"  # cancelled while rendering
-        with archive_path.open("rb") as handle:
-            current.archive.save(f"{fork.pk}.zip", File(handle), save=False)
-        current.archive_size, current.archive_sha256, current.file_count = (
-            info.size,
-            info.sha256,
-            info.file_count,
+        fork = (
+            Fork.objects.select_for_update(of=("self",))
+            .select_related("template__mentor_region", "template__app", "version", "region", "requested_by")
+            .filter(pk=fork_id, status=ForkStatus.SUCCEEDED, catalog_recorded_at__isnull=True)
+            .first()
         )
-        current.status, current.progress, current.finished_at = ForkStatus.SUCCEEDED, 100, timezone.now()
-        current.lease_expires_at = None
-        current.log = [*fork.log, _log_line(_("Done: %(count)d files, %(size)d bytes.") % {
-            "count": info.file_count, "size": info.size})]  # fmt: skip
-        current.mou = _active_mou_between(fork.region, fork.template.mentor_region)
-        current.save()
-        _record_adoption(current)
-    return "succeeded"
+        if fork is None:
+            return False
+        mou = _active_mou_between(fork.region, fork.template.mentor_region)
+        _record_adoption(fork, mou)
+        Fork.objects.filter(pk=fork.pk).update(mou=mou, catalog_recorded_at=timezone.now())
+    return True
 
 
-def _record_adoption(fork: Fork) -> None:
+def _record_adoption(fork: Fork, mou: MoU | None) -> None:
     app = fork.template.app
     if app is None or app.owner_region_id == fork.region_id:
         return
@@ -432,12 +459,12 @@ def _record_adoption(fork: Fork) -> None:
         catalog_services.adoption_record(app=app, region=fork.region, recorded_by=fork.requested_by, **fields)
     except PermissionDenied:
         catalog_services.adoption_record_unverified(app=app, region=fork.region, **fields)
-    if fork.mou is not None:
-        app.mous.add(fork.mou)
+    if mou is not None:
+        app.mous.add(mou)
 
 
 def _finish_failure(fork: Fork, reason: str) -> str:
-    Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING).update(
+    Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING, attempts=fork.attempts).update(
         status=ForkStatus.FAILED, error=reason, finished_at=timezone.now(), lease_expires_at=None,
         log=[*fork.log, _log_line(reason)],
     )  # fmt: skip
@@ -478,13 +505,21 @@ def fork_retry(*, fork: Fork) -> Fork:
 
 
 def fork_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Queue again the forks whose task was lost: left queued too long, or running past their lease."""
+    """Finish what a lost task left undone; returns how many forks it acted on.
+
+    Forks left queued too long or running past their lease are queued again; succeeded forks whose
+    worker died before recording them in the catalog are recorded now.
+    """
     now = now or timezone.now()
-    stale_queued = Q(status=ForkStatus.QUEUED, queued_at__lt=now - datetime.timedelta(
-        seconds=settings.LUMBUNG_FORK_REQUEUE_AFTER_SECONDS))  # fmt: skip
+    grace = now - datetime.timedelta(seconds=settings.LUMBUNG_FORK_REQUEUE_AFTER_SECONDS)
+    stale_queued = Q(status=ForkStatus.QUEUED, queued_at__lt=grace)
     lost_running = Q(status=ForkStatus.RUNNING, lease_expires_at__lt=now)
     ids = list(Fork.objects.filter(stale_queued | lost_running).values_list("pk", flat=True)[:500])
     for fork_id in ids:
         Fork.objects.filter(pk=fork_id, status=ForkStatus.QUEUED).update(queued_at=now)
         _enqueue(fork_id)
-    return len(ids)
+    unrecorded = Fork.objects.filter(
+        status=ForkStatus.SUCCEEDED, catalog_recorded_at__isnull=True, finished_at__lt=grace
+    ).values_list("pk", flat=True)[:500]
+    recorded = sum(fork_record_in_catalog(fork_id=fork_id) for fork_id in list(unrecorded))
+    return len(ids) + recorded

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import connections
 from django.utils.translation import gettext as _
 
 from . import services
@@ -13,6 +14,7 @@ def render_fork(fork_id: str) -> str:
     try:
         return services.fork_run(fork_id=fork_id)
     except SoftTimeLimitExceeded:
+        connections.close_all()  # the time limit may have interrupted a query: start afresh
         services.fork_fail_unexpectedly(
             fork_id=fork_id, reason=_("The render took longer than the time limit.")
         )
@@ -21,5 +23,5 @@ def render_fork(fork_id: str) -> str:
 
 @shared_task
 def sweep_forks() -> int:
-    """Every minute: queue again the forks whose task was lost (broker outage, worker crash)."""
+    """Every minute: finish what lost tasks left undone (broker outage, worker crash)."""
     return services.fork_sweep()

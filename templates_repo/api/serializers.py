@@ -58,10 +58,13 @@ class PreviewSerializer(serializers.Serializer):
 
 
 class ForkRequestSerializer(serializers.Serializer):
-    template = serializers.SlugRelatedField(slug_field="slug", queryset=Template.objects.all())
+    # With what the fork's context needs (the mentor, the province) in the same query.
+    template = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Template.objects.select_related("mentor_region")
+    )
     version = serializers.IntegerField(required=False, min_value=1)
     region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), error_messages=UNKNOWN_REGION
+        slug_field="code", queryset=Region.objects.select_related("province"), error_messages=UNKNOWN_REGION
     )
     context = serializers.JSONField(required=False, default=dict)
 
@@ -86,7 +89,7 @@ class ForkSerializer(serializers.ModelSerializer):
             "id", "url", "template", "version", "region", "region_name", "requested_by", "status", "progress",
             "log", "error", "context", "archive_url", "archive_size", "archive_sha256", "file_count",
             "attempts",
-            "created_at", "queued_at", "started_at", "finished_at",
+            "created_at", "queued_at", "started_at", "finished_at", "catalog_recorded_at",
         )  # fmt: skip
 
     def get_archive_url(self, fork) -> str | None:

@@ -138,6 +138,7 @@ def test_developer_forks_and_gets_a_tested_project(api, library, developer):
     assert adoption.verified and adoption.stage == "in_development"
     fork = Fork.objects.get()
     assert fork.mou is not None and fork.mou.title.startswith("MoU pengembangan smart city")
+    assert fork.catalog_recorded_at >= fork.finished_at
 
 
 def test_agencies_come_from_the_region(library, developer):
@@ -275,9 +276,62 @@ def test_concurrent_claims_let_one_delivery_render(library, developer):
     fork, _ = services.fork_request(
         user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
     )
-    assert services._claim(fork.pk) is True
-    assert services._claim(fork.pk) is False  # the lease of the first delivery holds
+    # Two deliveries read the queued fork at once; the claim is a compare-and-set on what they read.
+    first, second = Fork.objects.get(pk=fork.pk), Fork.objects.get(pk=fork.pk)
+    assert services._claim(first) is True
+    assert services._claim(second) is False
+    assert services._claim(Fork.objects.get(pk=fork.pk)) is False  # the lease of the first delivery holds
     assert services.fork_run(fork_id=fork.pk) == "skipped"
+    fork.refresh_from_db()
+    assert fork.status == "running" and fork.attempts == 1 and fork.progress == 30
+
+
+def test_a_delivery_that_lost_its_claim_discards_its_archive(library, developer, media_root, tmp_path):
+    """A worker whose lease ran out while it rendered, and whose fork another delivery took over, must not
+    mark the fork done nor leave its archive behind."""
+    import datetime
+
+    from django.utils import timezone
+
+    fork, _ = services.fork_request(
+        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+    )
+    slow = Fork.objects.get(pk=fork.pk)
+    assert services._claim(slow)
+    Fork.objects.filter(pk=fork.pk).update(lease_expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert services.fork_run(fork_id=fork.pk) == "succeeded"  # the second delivery takes over
+    late = tmp_path / "late.zip"
+    with zipfile.ZipFile(late, "w") as handle:
+        handle.writestr("x.txt", "x")
+    info = rendering.ArchiveInfo(size=late.stat().st_size, sha256="0" * 64, file_count=1)
+    assert services._finish_success(slow, late, info, log=slow.log) == "discarded"
+    fork.refresh_from_db()
+    assert fork.status == "succeeded" and fork.attempts == 2 and fork.archive.name == f"forks/{fork.pk}-2.zip"
+    assert [path.name for path in (Path(media_root) / "forks").iterdir()] == [f"{fork.pk}-2.zip"]
+
+
+def test_the_catalog_record_follows_the_fork_and_the_sweeper_finishes_it(library, developer, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(services, "fork_record_in_catalog", lambda fork_id: False)  # the worker dies here
+    fork, _ = services.fork_request(
+        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+    )
+    assert services.fork_run(fork_id=fork.pk) == "succeeded"
+    monkeypatch.undo()
+    fork.refresh_from_db()
+    assert fork.status == "succeeded" and fork.catalog_recorded_at is None and fork.mou is None
+    assert not Adoption.objects.filter(region="33.25", stage="in_development").exists()
+
+    assert services.fork_sweep() == 0  # within the grace period the worker is still expected to do it
+    assert services.fork_sweep(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
+    fork.refresh_from_db()
+    assert fork.catalog_recorded_at is not None and fork.mou is not None
+    adoption = Adoption.objects.get(app__slug="program-pelaporan-kota-semarang", region="33.25")
+    assert adoption.verified and adoption.stage == "in_development"
+    assert services.fork_record_in_catalog(fork_id=fork.pk) is False  # recorded once
 
 
 def test_cancel_then_the_task_skips(api, library, developer):

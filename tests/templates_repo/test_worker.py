@@ -58,6 +58,8 @@ def test_api_fork_is_rendered_by_a_real_worker(api, regions, media_root, tmp_pat
         with zipfile.ZipFile(fork.archive.path) as archive:
             meta = json.loads(archive.read("esantunan_batang/.lumbung.json"))
         assert meta["fork_id"] == fork_id and meta["template"] == "e-santunan"
+        # The worker records the fork in the catalog right after marking it done.
+        wait_for(lambda: Fork.objects.get(pk=fork_id).catalog_recorded_at)
     finally:
         stop_worker(worker)
 
