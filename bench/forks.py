@@ -197,7 +197,7 @@ def main() -> None:
     )
     parser.add_argument("--forks", type=int, default=10, help="forks per template for the end-to-end timing")
     parser.add_argument("--posts", type=int, default=100, help="POSTs for the latency figure")
-    parser.add_argument("--burst", type=int, default=30, help="forks in the throughput burst")
+    parser.add_argument("--burst", type=int, default=60, help="forks in the throughput burst")
     args = parser.parse_args()
 
     media = ROOT / "var" / "bench-media"

@@ -242,21 +242,28 @@ def fork_request(
     if version is None:
         raise ValidationError({"version": _("This template has no such version.")})
     full_context = fork_context(version=version, region=region, requested=context)
+
+    def create() -> Fork:
+        fork = Fork.objects.create(
+            template=template,
+            version=version,
+            region=region,
+            requested_by=user,
+            context=full_context,
+            idempotency_key=idempotency_key or None,
+            request_fingerprint=fingerprint,
+            queued_at=timezone.now(),
+            log=[_log_line(_("Queued: %(template)s v%(version)s for %(region)s.") % {
+                "template": template.slug, "version": version.number, "region": region.name})],
+        )  # fmt: skip
+        transaction.on_commit(partial(_enqueue, fork.pk), robust=True)
+        return fork
+
+    if not idempotency_key:
+        return create(), True  # one INSERT: atomic on its own
     try:
         with transaction.atomic():
-            fork = Fork.objects.create(
-                template=template,
-                version=version,
-                region=region,
-                requested_by=user,
-                context=full_context,
-                idempotency_key=idempotency_key or None,
-                request_fingerprint=fingerprint,
-                queued_at=timezone.now(),
-                log=[_log_line(_("Queued: %(template)s v%(version)s for %(region)s.") % {
-                    "template": template.slug, "version": version.number, "region": region.name})],
-            )  # fmt: skip
-            transaction.on_commit(partial(_enqueue, fork.pk), robust=True)
+            fork = create()
     except IntegrityError:
         # A concurrent request with the same key won the race.
         existing = Fork.objects.get(requested_by=user, idempotency_key=idempotency_key)
@@ -273,11 +280,16 @@ def _log_line(message: str) -> str:
 def _claim(fork: Fork) -> bool:
     """Take `fork`, as just read, for this delivery: a queued fork, or a running one whose lease ran out.
 
-    A compare-and-set on the status and attempt count that were read, so of two concurrent deliveries only
-    one matches; the same statement records the start and the first log line, so a claim is one round trip.
+    A compare-and-set on the state that was read, so of two concurrent deliveries only one matches; the
+    same statement records the start and the first log line, so a claim is one round trip.
     """
     now = timezone.now()
-    claimable = Q(status=ForkStatus.QUEUED) | Q(status=ForkStatus.RUNNING, lease_expires_at__lt=now)
+    if fork.status == ForkStatus.QUEUED:
+        unchanged = {"status": ForkStatus.QUEUED}
+    elif fork.status == ForkStatus.RUNNING and fork.lease_expires_at and fork.lease_expires_at < now:
+        unchanged = {"status": ForkStatus.RUNNING, "lease_expires_at": fork.lease_expires_at}
+    else:
+        return False  # finished, cancelled, or another delivery holds it
     params = {"slug": fork.template.slug, "version": fork.version.number}
     changes = {
         "status": ForkStatus.RUNNING,
@@ -288,7 +300,7 @@ def _claim(fork: Fork) -> bool:
         "error": "",
         "log": [*fork.log, _log_line(_("Rendering template %(slug)s v%(version)s.") % params)],
     }
-    if not Fork.objects.filter(claimable, pk=fork.pk, attempts=fork.attempts).update(**changes):
+    if not Fork.objects.filter(pk=fork.pk, attempts=fork.attempts, **unchanged).update(**changes):
         return False
     for name, value in changes.items():
         setattr(fork, name, value)
@@ -334,6 +346,8 @@ def fork_archive_filename(fork: Fork) -> str:
 
 def fork_metadata(fork: Fork) -> dict:
     """What `.lumbung.json` holds: enough to render the same copy again later."""
+    # The app's slug alone: loading the whole app row with the fork costs more than this query.
+    app_slug = App.objects.filter(pk=fork.template.app_id).values_list("slug", flat=True).first()
     return {
         "template": fork.template.slug,
         "version": fork.version.number,
@@ -342,7 +356,7 @@ def fork_metadata(fork: Fork) -> dict:
         "fork_id": str(fork.pk),
         "region": {"code": fork.region.code, "name": fork.region.name},
         "mentor_region": {"code": fork.template.mentor_region.code, "name": fork.template.mentor_region.name},
-        "app": fork.template.app.slug if fork.template.app else None,
+        "app": app_slug,
         "created_at": fork.created_at.isoformat(),
     }
 
@@ -350,13 +364,13 @@ def fork_metadata(fork: Fork) -> dict:
 def fork_run(*, fork_id) -> str:
     """Render a fork, then record it in the catalog. Safe to call more than once and concurrently: only one
     delivery renders, and only the delivery holding the latest claim can mark the fork succeeded."""
-    fork = (
-        Fork.objects.select_related("template__mentor_region", "template__app", "version", "region")
-        .filter(pk=fork_id)
-        .first()
-    )
-    if fork is None or not _claim(fork):
+    try:
+        fork = Fork.objects.select_related("template__mentor_region", "version", "region").get(pk=fork_id)
+    except Fork.DoesNotExist:
         return "skipped"
+    if not _claim(fork):
+        return "skipped"
+    fork.version.template = fork.template  # the same row, already loaded
     try:
         with tempfile.TemporaryDirectory(prefix=f"lumbung-fork-{fork.pk}-") as tmp:
             workdir = Path(tmp)
@@ -365,10 +379,10 @@ def fork_run(*, fork_id) -> str:
             rendered = _log_line(
                 _("Rendered %(count)d files; packing the archive.") % {"count": len(result.files)}
             )
-            metadata = json.dumps(fork_metadata(fork), indent=2, ensure_ascii=False).encode()
+            metadata = json.dumps(fork_metadata(fork), indent=2, ensure_ascii=False)
             archive_path = workdir / "fork.zip"
             info = rendering.archive_directory(
-                result.root, archive_path, extra_files={".lumbung.json": metadata}
+                result.root, archive_path, extra_files={".lumbung.json": metadata.encode()}
             )
             outcome = _finish_success(fork, archive_path, info, log=[*fork.log, rendered])
     except rendering.RenderLimitExceeded as exc:

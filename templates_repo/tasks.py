@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from . import services
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+# No result stored: the fork row holds the outcome, and a result row per fork would only cost two queries.
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def render_fork(fork_id: str) -> str:
     """Render one fork. A second delivery of a finished or running fork does nothing."""
     try:
