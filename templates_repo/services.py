@@ -403,11 +403,15 @@ def _finish_success(fork: Fork, archive_path: Path, info: rendering.ArchiveInfo,
     with archive_path.open("rb") as handle:
         fork.archive.save(f"{fork.pk}-{fork.attempts}.zip", File(handle), save=False)
     done = _("Done: %(count)d files, %(size)d bytes.") % {"count": info.file_count, "size": info.size}
-    finished = Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING, attempts=fork.attempts).update(
-        status=ForkStatus.SUCCEEDED, progress=100, finished_at=timezone.now(), lease_expires_at=None,
-        archive=fork.archive.name, archive_size=info.size, archive_sha256=info.sha256,
-        file_count=info.file_count, log=[*log, _log_line(done)],
-    )  # fmt: skip
+    try:
+        finished = Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING, attempts=fork.attempts).update(
+            status=ForkStatus.SUCCEEDED, progress=100, finished_at=timezone.now(), lease_expires_at=None,
+            archive=fork.archive.name, archive_size=info.size, archive_sha256=info.sha256,
+            file_count=info.file_count, log=[*log, _log_line(done)],
+        )  # fmt: skip
+    except Exception:
+        fork.archive.delete(save=False)  # the next delivery stores its own
+        raise
     if not finished:
         fork.archive.delete(save=False)
         return "discarded"
