@@ -34,7 +34,7 @@ from registry import selectors as registry_selectors
 from registry.choices import MemberRole, MoUStatus, RegionKind
 from registry.models import Agency, MoU, MoUParty, Region
 
-from . import rendering
+from . import rendering, selectors
 from .choices import FINISHED_STATUSES, ForkStatus
 from .models import Fork, Template, TemplateVersion
 
@@ -211,13 +211,14 @@ def _enqueue(fork_id) -> None:
 def fork_request(
     *,
     user,
-    template: Template,
+    template_slug: str,
     region: Region,
     context: Mapping,
     version_number: int | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[Fork, bool]:
-    """Queue a fork of `template` for `region`; returns the fork and whether it is new.
+    """Queue a fork of the template `template_slug` (its newest version unless `version_number` says
+    otherwise) for `region`; returns the fork and whether it is new.
 
     The same Idempotency-Key with the same request returns the first fork; with another request body it
     raises IdempotencyConflict. The task is queued after commit; a broker outage at that moment only
@@ -226,7 +227,7 @@ def fork_request(
     if not user_can_fork(user, region):
         raise PermissionDenied(fork_permission_message())
     fingerprint = request_fingerprint(
-        template=template.slug, version=version_number, region=region.code, context=context
+        template=template_slug, version=version_number, region=region.code, context=context
     )
     if idempotency_key:
         existing = Fork.objects.filter(requested_by=user, idempotency_key=idempotency_key).first()
@@ -234,13 +235,13 @@ def fork_request(
             if existing.request_fingerprint != fingerprint:
                 raise IdempotencyConflict
             return existing, False
-    version = (
-        template.versions.filter(number=version_number).first()
-        if version_number
-        else latest_version(template)
-    )
+    # The version, its template and the mentor in one query: this is the path a developer waits on.
+    version = selectors.template_version_get(template_slug=template_slug, number=version_number)
     if version is None:
+        if not Template.objects.filter(slug=template_slug).exists():
+            raise ValidationError({"template": _("There is no template with this name.")})
         raise ValidationError({"version": _("This template has no such version.")})
+    template = version.template
     full_context = fork_context(version=version, region=region, requested=context)
 
     def create() -> Fork:
@@ -345,9 +346,8 @@ def fork_archive_filename(fork: Fork) -> str:
 
 
 def fork_metadata(fork: Fork) -> dict:
-    """What `.lumbung.json` holds: enough to render the same copy again later."""
-    # The app's slug alone: loading the whole app row with the fork costs more than this query.
-    app_slug = App.objects.filter(pk=fork.template.app_id).values_list("slug", flat=True).first()
+    """What `.lumbung.json` holds: enough to render the same copy again later. `fork` comes from
+    `selectors.fork_for_render`, which reads the catalog app's slug with it."""
     return {
         "template": fork.template.slug,
         "version": fork.version.number,
@@ -356,7 +356,7 @@ def fork_metadata(fork: Fork) -> dict:
         "fork_id": str(fork.pk),
         "region": {"code": fork.region.code, "name": fork.region.name},
         "mentor_region": {"code": fork.template.mentor_region.code, "name": fork.template.mentor_region.name},
-        "app": app_slug,
+        "app": fork.app_slug,
         "created_at": fork.created_at.isoformat(),
     }
 
@@ -364,11 +364,8 @@ def fork_metadata(fork: Fork) -> dict:
 def fork_run(*, fork_id) -> str:
     """Render a fork, then record it in the catalog. Safe to call more than once and concurrently: only one
     delivery renders, and only the delivery holding the latest claim can mark the fork succeeded."""
-    try:
-        fork = Fork.objects.select_related("template__mentor_region", "version", "region").get(pk=fork_id)
-    except Fork.DoesNotExist:
-        return "skipped"
-    if not _claim(fork):
+    fork = selectors.fork_for_render(fork_id=fork_id)
+    if fork is None or not _claim(fork):
         return "skipped"
     fork.version.template = fork.template  # the same row, already loaded
     try:

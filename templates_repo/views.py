@@ -76,7 +76,7 @@ class TemplateDetailView(DetailView):
             try:
                 fork, _created = services.fork_request(
                     user=request.user,
-                    template=self.object,
+                    template_slug=self.object.slug,
                     region=form.cleaned_data["region"],
                     context=form.context_values(),
                 )

@@ -58,11 +58,10 @@ class PreviewSerializer(serializers.Serializer):
 
 
 class ForkRequestSerializer(serializers.Serializer):
-    # With what the fork's context needs (the mentor, the province) in the same query.
-    template = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Template.objects.select_related("mentor_region")
-    )
+    # A slug: the service looks the template up with its version and mentor in one query.
+    template = serializers.SlugField(max_length=60)
     version = serializers.IntegerField(required=False, min_value=1)
+    # With the province, which the fork's context needs, in the same query.
     region = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.select_related("province"), error_messages=UNKNOWN_REGION
     )

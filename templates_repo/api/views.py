@@ -120,7 +120,7 @@ class ForkViewSet(
         try:
             fork, _created = services.fork_request(
                 user=request.user,
-                template=body.validated_data["template"],
+                template_slug=body.validated_data["template"],
                 region=body.validated_data["region"],
                 context=body.validated_data["context"],
                 version_number=body.validated_data.get("version"),
@@ -130,7 +130,7 @@ class ForkViewSet(
             raise Conflict(_("This Idempotency-Key was used with another request.")) from None
         except DjangoValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"context": exc.messages}
-            if set(errors) - {"version"}:
+            if set(errors) - {"template", "version"}:
                 errors = {"context": errors}
             raise ValidationError(errors) from exc
         data = ForkSerializer(fork, context=self.get_serializer_context()).data

@@ -64,7 +64,11 @@ def test_changed_files_make_a_new_version_and_old_versions_stay_renderable(regio
     assert old.content_hash != new.content_hash
     developer = member_of("33.25", "developer")
     fork, _ = services.fork_request(
-        user=developer, template=template, region=factories.region("33.25"), context={}, version_number=1
+        user=developer,
+        template_slug="pengaduan",
+        region=factories.region("33.25"),
+        context={},
+        version_number=1,
     )
     assert services.fork_run(fork_id=fork.pk) == "succeeded"
     with zipfile.ZipFile(Fork.objects.get().archive.path) as archive:
@@ -143,7 +147,7 @@ def test_developer_forks_and_gets_a_tested_project(api, library, developer):
 
 def test_agencies_come_from_the_region(library, developer):
     fork, _ = services.fork_request(
-        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
     )
     assert fork.context["agencies"] == "Dinas Sosial"  # Batang's recorded agency
     assert fork.context["project_slug"] == "pengaduan_batang"
@@ -251,7 +255,7 @@ def test_bad_request_fields_are_400(api, library, developer, body, field):
 def test_over_the_file_limit_fails_with_a_reason(library, developer, settings):
     settings.LUMBUNG_FORK_MAX_FILES = 5
     fork, _ = services.fork_request(
-        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
     )
     with translation.override("en"):
         assert services.fork_run(fork_id=fork.pk) == "failed"
@@ -263,7 +267,7 @@ def test_over_the_file_limit_fails_with_a_reason(library, developer, settings):
 
 def test_second_delivery_does_nothing(library, developer):
     fork, _ = services.fork_request(
-        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
     )
     assert services.fork_run(fork_id=fork.pk) == "succeeded"
     archive = Fork.objects.get().archive.name
@@ -274,7 +278,7 @@ def test_second_delivery_does_nothing(library, developer):
 
 def test_concurrent_claims_let_one_delivery_render(library, developer):
     fork, _ = services.fork_request(
-        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
     )
     # Two deliveries read the queued fork at once; the claim is a compare-and-set on what they read.
     first, second = Fork.objects.get(pk=fork.pk), Fork.objects.get(pk=fork.pk)
@@ -294,7 +298,7 @@ def test_a_delivery_that_lost_its_claim_discards_its_archive(library, developer,
     from django.utils import timezone
 
     fork, _ = services.fork_request(
-        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
     )
     slow = Fork.objects.get(pk=fork.pk)
     assert services._claim(slow)
@@ -317,7 +321,7 @@ def test_the_catalog_record_follows_the_fork_and_the_sweeper_finishes_it(library
 
     monkeypatch.setattr(services, "fork_record_in_catalog", lambda fork_id: False)  # the worker dies here
     fork, _ = services.fork_request(
-        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
     )
     assert services.fork_run(fork_id=fork.pk) == "succeeded"
     monkeypatch.undo()
@@ -361,15 +365,15 @@ def test_sweeper_requeues_lost_forks(library, developer, monkeypatch):
     monkeypatch.setattr(services, "_enqueue", queued.append)
     old = timezone.now() - datetime.timedelta(minutes=10)
     lost, _ = services.fork_request(
-        user=developer, template=library["pengaduan"], region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
     )
     Fork.objects.filter(pk=lost.pk).update(queued_at=old)
     crashed, _ = services.fork_request(
-        user=developer, template=library["e-santunan"], region=factories.region("33.25"), context={}
+        user=developer, template_slug="e-santunan", region=factories.region("33.25"), context={}
     )
     Fork.objects.filter(pk=crashed.pk).update(status="running", lease_expires_at=old)
     fresh, _ = services.fork_request(
-        user=developer, template=library["perencanaan"], region=factories.region("33.25"), context={}
+        user=developer, template_slug="perencanaan", region=factories.region("33.25"), context={}
     )
     assert services.fork_sweep() == 2
     assert set(queued) == {lost.pk, crashed.pk}
@@ -435,3 +439,24 @@ def test_fork_list_filters(api, library, developer):
     assert [f["id"] for f in api.get("/api/v1/forks/", {"status": "cancelled"}).json()["results"]] == [first]
     assert api.get("/api/v1/forks/", {"template": "e-santunan"}).json()["count"] == 1
     assert api.get("/api/v1/forks/", {"region": "33.25"}).json()["count"] == 2
+
+
+# Query counts ------------------------------------------------------------------------------------
+
+
+def test_fork_request_and_render_run_a_fixed_number_of_queries(
+    api, library, developer, django_assert_num_queries, monkeypatch
+):
+    factories.AgencyFactory(region=factories.region("33.25"), name="Dinas Komunikasi dan Informatika")
+    api.force_authenticate(developer)
+    # The region, the membership, the version with its template and mentor, the region's agencies, the
+    # INSERT; the response needs nothing more.
+    with django_assert_num_queries(5):
+        response = api.post("/api/v1/forks/", fork_body(), format="json")
+    assert response.status_code == 202
+    recorded = []
+    monkeypatch.setattr(services, "fork_record_in_catalog", lambda fork_id: recorded.append(fork_id))
+    # The worker: the fork with everything it renders, the claim, the final update.
+    with django_assert_num_queries(3):
+        assert services.fork_run(fork_id=response.json()["id"]) == "succeeded"
+    assert recorded == [Fork.objects.get().pk]

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from templates_repo import rendering, services
-from templates_repo.models import Fork, Template
+from templates_repo.models import Fork
 from templates_repo.tasks import render_fork
 from tests import factories
 from tests.conftest import member_of, start_worker, stop_worker
@@ -111,7 +111,7 @@ def test_worker_killed_mid_render_loses_nothing(regions, media_root, tmp_path, p
     first = start_worker(tmp_path, {"LUMBUNG_FORK_LEASE_SECONDS": "2"}, name="first")
     fork, _ = services.fork_request(
         user=developer,
-        template=Template.objects.get(slug="lambat"),
+        template_slug="lambat",
         region=factories.region("33.25"),
         context={},
     )
