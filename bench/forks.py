@@ -8,8 +8,10 @@ For each template, in the same run and interleaved: the in-process time of rende
 version's snapshot already extracted, as the worker keeps it), the in-process time of the whole worker job
 (`fork_run`), and the end-to-end time from POST /api/v1/forks/ to the fork marked succeeded (the API on
 gunicorn, the task through Redis, a `celery worker` process, the archive through Django's storage), with
-that time split by phase. Then POST -> 202 latency, and the throughput of a burst of forks with 2 worker
-processes against 1. Ratios are what count: the machine is noisy.
+that time split by phase. Beside them, the floor of any such pipeline on this machine: a POST to a bare
+view that only queues a no-op task, until a worker starts it (same server, broker and workers, no
+database). Then POST -> 202 latency, and the throughput of a burst of forks with 2 worker processes
+against 1. Ratios are what count: the machine is noisy.
 """
 
 import argparse
@@ -114,6 +116,27 @@ def end_to_end_once(port: int, token: str, slug: str, n: int) -> tuple[float, tu
     return fork.finished_at.timestamp() - started, phases
 
 
+def floor_once(port: int) -> float:
+    """Seconds from a POST to the bare `enqueue` view until a worker starts its no-op task."""
+    from django.core.cache import cache
+
+    started = time.time()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("POST", "/__bench__/enqueue/", b"")
+    response = connection.getresponse()
+    payload = response.read()
+    connection.close()
+    if response.status != 202:
+        raise SystemExit(f"POST failed: {response.status} {payload[:300]!r}")
+    key = json.loads(payload)["key"]
+    deadline = time.monotonic() + 30
+    while (ran_at := cache.get(key)) is None:
+        if time.monotonic() > deadline:
+            raise SystemExit("the no-op task did not run")
+        time.sleep(0.005)
+    return ran_at - started
+
+
 def post_fork(port: int, token: str, slug: str, n: int) -> tuple[str, float]:
     body = json.dumps({"template": slug, "region": "33.25", "context": {"project_name": f"Bench {slug} {n}"}})
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -171,6 +194,7 @@ def start_workers(env: dict, count: int) -> list[subprocess.Popen]:
                     "--without-mingle",
                     "--without-heartbeat",
                     f"--hostname=bench{n}@%h",
+                    "--include=bench.tasks",
                 ],
                 cwd=ROOT,
                 env=env,
@@ -218,6 +242,7 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
         "MEDIA_ROOT": str(media),
         "CACHE_URL": "redis://127.0.0.1:6379/9",
+        "LUMBUNG_BENCH": "1",  # mounts the bare views
     }
     ensure_database()
     token = setup(env, media)
@@ -247,7 +272,8 @@ def main() -> None:
             render_once(template_dir, context)
             job_once(slug, region, user, -1)
             end_to_end_once(port, token, slug, -1)
-            renders, jobs, end_to_end, phases = [], [], [], []
+            floor_once(port)
+            renders, jobs, end_to_end, phases, floors = [], [], [], [], []
             # Interleaved, so that the machine's slow and fast moments fall on all three alike.
             for n in range(args.forks):
                 renders.append(render_once(template_dir, context))
@@ -255,6 +281,7 @@ def main() -> None:
                 seconds, parts = end_to_end_once(port, token, slug, n)
                 end_to_end.append(seconds)
                 phases.append(parts)
+                floors.append(floor_once(port))
             medians = tuple(statistics.median(phase[i] for phase in phases) for i in range(4))
             rows.append(
                 (
@@ -263,6 +290,7 @@ def main() -> None:
                     statistics.median(jobs),
                     statistics.median(end_to_end),
                     medians,
+                    statistics.median(floors),
                 )
             )
 
@@ -301,7 +329,7 @@ def main() -> None:
         f"\n{'template':<12} {'render+zip ms':>14} {'whole job ms':>13} {'end-to-end ms':>14} "
         f"{'e2e/render':>10} {'e2e/job':>8}"
     )
-    for slug, local, job, e2e, _medians in rows:
+    for slug, local, job, e2e, _medians, _floor in rows:
         print(
             f"{slug:<12} {local * 1000:>14.1f} {job * 1000:>13.1f} {e2e * 1000:>14.1f} "
             f"{e2e / local:>10.2f} {e2e / job:>8.2f}"
@@ -310,13 +338,19 @@ def main() -> None:
         f"\nEnd-to-end by phase, medians in ms:\n{'template':<12} {'POST->row':>10} {'row->claimed':>13} "
         f"{'claimed->done':>14} {'done->catalog':>14}"
     )
-    for slug, _local, _job, _e2e, medians in rows:
+    for slug, _local, _job, _e2e, medians, _floor in rows:
         print(
             f"{slug:<12} "
             + " ".join(
                 f"{value * 1000:>{width}.1f}" for value, width in zip(medians, (10, 13, 14, 14), strict=True)
             )
         )
+    print(
+        f"\nWhat the pipeline adds to a render, medians in ms:\n{'template':<12} {'e2e - render+zip':>17} "
+        f"{'floor: POST -> no-op task running':>34}"
+    )
+    for slug, local, _job, e2e, _medians, floor in rows:
+        print(f"{slug:<12} {(e2e - local) * 1000:>17.1f} {floor * 1000:>34.1f}")
     p50_ms, p95_ms = statistics.median(latencies) * 1000, p95(latencies) * 1000
     print(f"\nPOST -> 202: p50 {p50_ms:.1f} ms, p95 {p95_ms:.1f} ms over {len(latencies)} requests")
     one, two = statistics.median(throughput[1]), statistics.median(throughput[2])
@@ -326,8 +360,8 @@ def main() -> None:
         f"2 workers {two:.1f} forks/s, ratio {two / one:.2f} (rounds, 1/2 workers: {rounds})"
     )
     print("\nTargets (issue 4):")
-    worst_render = max(e2e / local for _slug, local, _job, e2e, _medians in rows)
-    worst_job = max(e2e / job for _slug, _local, job, e2e, _medians in rows)
+    worst_render = max(e2e / local for _slug, local, _job, e2e, _medians, _floor in rows)
+    worst_job = max(e2e / job for _slug, _local, job, e2e, _medians, _floor in rows)
     checks = [
         ("end-to-end / in-process render+zip <= 1.2 (worst template)", worst_render, 1.2, "<="),
         ("end-to-end / in-process whole job <= 1.2 (worst template)", worst_job, 1.2, "<="),

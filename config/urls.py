@@ -48,6 +48,7 @@ if settings.LUMBUNG_BENCH:
     urlpatterns = [
         path("__bench__/bare/", bench_views.bare),
         path("__bench__/icontains/", bench_views.icontains),
+        path("__bench__/enqueue/", bench_views.enqueue),
         *urlpatterns,
     ]
 
