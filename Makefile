@@ -42,8 +42,8 @@ format:
 
 # Regenerate the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages:
-	$(BIN)/python manage.py makemessages -l id --ignore=".venv/*" --ignore="templates_repo/cookiecutters/*" --ignore="var/*"
-	$(BIN)/python manage.py compilemessages --ignore=".venv/*" --ignore="var/*"
+	DEBUG=1 $(BIN)/python manage.py makemessages -l id --ignore=".venv/*" --ignore="templates_repo/cookiecutters/*" --ignore="var/*"
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=".venv/*" --ignore="var/*"
 
 clean:
 	rm -rf var/celery-broker var/test-celery-broker var/test-lumbung-*.sqlite3*
