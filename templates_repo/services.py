@@ -275,7 +275,8 @@ def fork_request(
 
 
 def _log_line(message: str) -> str:
-    return f"{timezone.now().isoformat(timespec='seconds')} {message}"
+    # In the site's time zone, like every other time a user sees (Asia/Jakarta).
+    return f"{timezone.localtime().isoformat(timespec='seconds')} {message}"
 
 
 def _claim(fork: Fork) -> bool:

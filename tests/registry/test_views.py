@@ -21,6 +21,7 @@ def test_home(client, demo_like):
     response = client.get("/")
     assert response.status_code == 200
     assert "MoU smart city Batang Semarang" in response.text
+    assert "<title>Daerah saling belajar · Lumbung</title>" in response.text
 
 
 def test_region_directory_search_and_province_filter(client, regions):

@@ -390,6 +390,7 @@ def test_app_page_links_its_template_and_the_form_forks(client, library, develop
     client.force_login(developer)
     form = client.get("/templat/pengaduan/")
     assert form.status_code == 200 and 'name="p_sla_hours"' in form.text
+    assert "<td>boolean</td><td>ya</td>" in form.text  # a boolean default in words, not Python's True
     response = client.post(
         "/templat/pengaduan/",
         {
