@@ -81,14 +81,17 @@ def render_once(template_dir: Path, context: dict) -> float:
         return time.perf_counter() - started
 
 
-def job_once(template_slug: str, region, user, n: int) -> float:
+def job_once(template_slug: str, region_code: str, user, n: int) -> float:
     """Seconds of the whole worker job (services.fork_run, catalog record included) in this process."""
     from templates_repo import services
 
     enqueue, services._enqueue = services._enqueue, lambda fork_id: None
     try:
         fork, _created = services.fork_request(
-            user=user, template_slug=template_slug, region=region, context={"project_name": f"Local {n}"}
+            user=user,
+            template_slug=template_slug,
+            region_code=region_code,
+            context={"project_name": f"Local {n}"},
         )
     finally:
         services._enqueue = enqueue
@@ -270,14 +273,14 @@ def main() -> None:
             context = services.fork_context(version=version, region=region, requested={})
             # One untimed round first: the worker's and the server's first fork of a template pay for imports.
             render_once(template_dir, context)
-            job_once(slug, region, user, -1)
+            job_once(slug, region.code, user, -1)
             end_to_end_once(port, token, slug, -1)
             floor_once(port)
             renders, jobs, end_to_end, phases, floors = [], [], [], [], []
             # Interleaved, so that the machine's slow and fast moments fall on all three alike.
             for n in range(args.forks):
                 renders.append(render_once(template_dir, context))
-                jobs.append(job_once(slug, region, user, n))
+                jobs.append(job_once(slug, region.code, user, n))
                 seconds, parts = end_to_end_once(port, token, slug, n)
                 end_to_end.append(seconds)
                 phases.append(parts)

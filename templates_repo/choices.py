@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.choices import MemberRole
+
 
 class ForkStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -13,3 +15,5 @@ class ForkStatus(models.TextChoices):
 
 
 FINISHED_STATUSES = (ForkStatus.SUCCEEDED, ForkStatus.FAILED, ForkStatus.CANCELLED)
+# The members of a region who may fork templates for it (staff may for any region).
+FORKER_ROLES = (MemberRole.DEVELOPER, MemberRole.EDITOR, MemberRole.ADMIN)

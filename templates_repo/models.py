@@ -110,6 +110,14 @@ class Fork(models.Model):
         related_name="forks",
     )
     context = models.JSONField(_("context"), default=dict)
+    # Fixed when the fork is requested, so that the archive tells where it came from even if the template's
+    # mentor or app changes later, and so that the worker reads no more than the fork and its version.
+    manifest = models.JSONField(
+        _("manifest"),
+        default=dict,
+        editable=False,
+        help_text=_("What .lumbung.json says of the template, version, regions and catalog app."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ForkStatus.choices, default=ForkStatus.QUEUED, db_index=True
     )

@@ -1,27 +1,44 @@
 """Reads of the template library that several callers need."""
 
-from django.db.models import F
+from django.db.models import BooleanField, Exists, F, OuterRef, Value
 
+from registry.models import Membership, Region
+
+from .choices import FORKER_ROLES
 from .models import Fork, TemplateVersion
 
 
 def template_version_get(*, template_slug: str, number: int | None = None) -> TemplateVersion | None:
-    """A template's version (the newest when `number` is None) with its template and the template's
-    mentor region, in one query; None when the template or that version does not exist."""
-    versions = TemplateVersion.objects.select_related("template__mentor_region").filter(
-        template__slug=template_slug
+    """A template's version (the newest when `number` is None) with its template, the template's mentor
+    region and the slug of the catalog app it reproduces (`app_slug`), in one query; None when the
+    template or that version does not exist."""
+    versions = (
+        TemplateVersion.objects.select_related("template__mentor_region")
+        .annotate(app_slug=F("template__app__slug"))
+        .filter(template__slug=template_slug)
     )
     if number is not None:
         return versions.filter(number=number).first()
     return versions.order_by("-number").first()
 
 
-def fork_for_render(*, fork_id) -> Fork | None:
-    """A fork with everything its worker reads, in one query: the template and its mentor region, the
-    version, the region, and the slug of the catalog app the template reproduces (`app_slug`)."""
+def fork_region_get(*, code: str, user) -> Region | None:
+    """The region with its province and `user_may_fork`: whether `user` may fork for it (staff, or a
+    developer, editor or admin member of it), in one query; None when no region has this code."""
+    if user.is_staff:
+        may_fork = Value(True, output_field=BooleanField())
+    else:
+        memberships = Membership.objects.filter(user=user.pk, region=OuterRef("pk"), role__in=FORKER_ROLES)
+        may_fork = Exists(memberships)
     return (
-        Fork.objects.select_related("template__mentor_region", "version", "region")
-        .annotate(app_slug=F("template__app__slug"))
-        .filter(pk=fork_id)
-        .first()
+        Region.objects.select_related("province").annotate(user_may_fork=may_fork).filter(code=code).first()
     )
+
+
+def fork_for_render(*, fork_id) -> Fork | None:
+    """A fork with what its worker reads besides the fork itself: the template and the version. The rest
+    of what the archive says (regions, mentor, app) is in the fork's manifest."""
+    try:
+        return Fork.objects.select_related("template", "version").get(pk=fork_id)
+    except Fork.DoesNotExist:
+        return None

@@ -31,18 +31,17 @@ from catalog import services as catalog_services
 from catalog.choices import AdoptionStage
 from catalog.models import App
 from registry import selectors as registry_selectors
-from registry.choices import MemberRole, MoUStatus, RegionKind
+from registry.choices import MoUStatus, RegionKind
 from registry.models import Agency, MoU, MoUParty, Region
 
 from . import rendering, selectors
-from .choices import FINISHED_STATUSES, ForkStatus
+from .choices import FINISHED_STATUSES, FORKER_ROLES, ForkStatus
 from .models import Fork, Template, TemplateVersion
 
 logger = logging.getLogger(__name__)
 
 COOKIECUTTERS_DIR = Path(__file__).resolve().parent / "cookiecutters"
 METADATA_FILE = "lumbung.json"
-FORKER_ROLES = (MemberRole.DEVELOPER, MemberRole.EDITOR, MemberRole.ADMIN)
 # Values a fork takes from its region; a request may not say otherwise.
 REGION_KEYS = ("region_name", "region_code", "province_name")
 # ...and the mentor comes from the template.
@@ -212,19 +211,26 @@ def fork_request(
     *,
     user,
     template_slug: str,
-    region: Region,
+    region_code: str,
     context: Mapping,
     version_number: int | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[Fork, bool]:
     """Queue a fork of the template `template_slug` (its newest version unless `version_number` says
-    otherwise) for `region`; returns the fork and whether it is new.
+    otherwise) for the region `region_code`; returns the fork and whether it is new.
 
     The same Idempotency-Key with the same request returns the first fork; with another request body it
     raises IdempotencyConflict. The task is queued after commit; a broker outage at that moment only
     delays it: the sweeper re-queues forks left queued.
     """
-    if not user_can_fork(user, region):
+    # This is the path a developer waits on: the region with the permission check, then the version with
+    # its template and mentor, one query each.
+    region = selectors.fork_region_get(code=region_code, user=user)
+    if region is None:
+        raise ValidationError(
+            {"region": _("Unknown Kemendagri region code: %(code)s.") % {"code": region_code}}
+        )
+    if not region.user_may_fork:
         raise PermissionDenied(fork_permission_message())
     fingerprint = request_fingerprint(
         template=template_slug, version=version_number, region=region.code, context=context
@@ -235,7 +241,6 @@ def fork_request(
             if existing.request_fingerprint != fingerprint:
                 raise IdempotencyConflict
             return existing, False
-    # The version, its template and the mentor in one query: this is the path a developer waits on.
     version = selectors.template_version_get(template_slug=template_slug, number=version_number)
     if version is None:
         if not Template.objects.filter(slug=template_slug).exists():
@@ -251,6 +256,7 @@ def fork_request(
             region=region,
             requested_by=user,
             context=full_context,
+            manifest=fork_manifest(version=version, region=region),
             idempotency_key=idempotency_key or None,
             request_fingerprint=fingerprint,
             queued_at=timezone.now(),
@@ -346,18 +352,32 @@ def fork_archive_filename(fork: Fork) -> str:
     return f"{fork.context.get('project_slug', fork.template.slug)}.zip"
 
 
-def fork_metadata(fork: Fork) -> dict:
-    """What `.lumbung.json` holds: enough to render the same copy again later. `fork` comes from
-    `selectors.fork_for_render`, which reads the catalog app's slug with it."""
+def fork_manifest(*, version: TemplateVersion, region: Region) -> dict:
+    """Where a fork comes from, fixed when it is requested. `version` comes from
+    `selectors.template_version_get`, with its template, mentor and app slug."""
+    mentor = version.template.mentor_region
     return {
-        "template": fork.template.slug,
-        "version": fork.version.number,
-        "content_hash": fork.version.content_hash,
+        "template": version.template.slug,
+        "version": version.number,
+        "content_hash": version.content_hash,
+        "region": {"code": region.code, "name": region.name},
+        "mentor_region": {"code": mentor.code, "name": mentor.name},
+        "app": version.app_slug,
+    }
+
+
+def fork_metadata(fork: Fork) -> dict:
+    """What `.lumbung.json` holds: enough to render the same copy again later."""
+    manifest = fork.manifest
+    return {
+        "template": manifest["template"],
+        "version": manifest["version"],
+        "content_hash": manifest["content_hash"],
         "context": fork.context,
         "fork_id": str(fork.pk),
-        "region": {"code": fork.region.code, "name": fork.region.name},
-        "mentor_region": {"code": fork.template.mentor_region.code, "name": fork.template.mentor_region.name},
-        "app": fork.app_slug,
+        "region": manifest["region"],
+        "mentor_region": manifest["mentor_region"],
+        "app": manifest["app"],
         "created_at": fork.created_at.isoformat(),
     }
 

@@ -77,7 +77,7 @@ class TemplateDetailView(DetailView):
                 fork, _created = services.fork_request(
                     user=request.user,
                     template_slug=self.object.slug,
-                    region=form.cleaned_data["region"],
+                    region_code=form.cleaned_data["region"].code,
                     context=form.context_values(),
                 )
             except PermissionDenied:

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from registry.api.serializers import UNKNOWN_REGION
-from registry.models import Region
+from registry.models import Region, region_code_validator
 
 from ..models import Fork, Template, TemplateVersion
 
@@ -58,13 +58,11 @@ class PreviewSerializer(serializers.Serializer):
 
 
 class ForkRequestSerializer(serializers.Serializer):
-    # A slug: the service looks the template up with its version and mentor in one query.
+    # A slug and a code: the service looks the version up with its template and mentor, and the region with
+    # its province and the permission check, one query each.
     template = serializers.SlugField(max_length=60)
     version = serializers.IntegerField(required=False, min_value=1)
-    # With the province, which the fork's context needs, in the same query.
-    region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.select_related("province"), error_messages=UNKNOWN_REGION
-    )
+    region = serializers.CharField(max_length=5, validators=[region_code_validator])
     context = serializers.JSONField(required=False, default=dict)
 
     def validate_context(self, value):

@@ -121,7 +121,7 @@ class ForkViewSet(
             fork, _created = services.fork_request(
                 user=request.user,
                 template_slug=body.validated_data["template"],
-                region=body.validated_data["region"],
+                region_code=body.validated_data["region"],
                 context=body.validated_data["context"],
                 version_number=body.validated_data.get("version"),
                 idempotency_key=key,
@@ -130,7 +130,7 @@ class ForkViewSet(
             raise Conflict(_("This Idempotency-Key was used with another request.")) from None
         except DjangoValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"context": exc.messages}
-            if set(errors) - {"template", "version"}:
+            if set(errors) - {"template", "version", "region"}:
                 errors = {"context": errors}
             raise ValidationError(errors) from exc
         data = ForkSerializer(fork, context=self.get_serializer_context()).data

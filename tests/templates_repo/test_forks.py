@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from catalog.models import Adoption
-from templates_repo import rendering, services
+from templates_repo import rendering, selectors, services
 from templates_repo.models import Fork, Template, TemplateVersion
 from tests import factories
 from tests.conftest import member_of
@@ -66,7 +66,7 @@ def test_changed_files_make_a_new_version_and_old_versions_stay_renderable(regio
     fork, _ = services.fork_request(
         user=developer,
         template_slug="pengaduan",
-        region=factories.region("33.25"),
+        region_code="33.25",
         context={},
         version_number=1,
     )
@@ -145,9 +145,24 @@ def test_developer_forks_and_gets_a_tested_project(api, library, developer):
     assert fork.catalog_recorded_at >= fork.finished_at
 
 
+def test_the_archive_says_where_it_came_from_as_it_was_when_requested(library, developer):
+    fork, _ = services.fork_request(
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
+    )
+    # The template changes hands between the request and the render: the copy's origin does not.
+    Template.objects.filter(slug="pengaduan").update(mentor_region="33.25", app=None)
+    assert services.fork_run(fork_id=fork.pk) == "succeeded"
+    with zipfile.ZipFile(Fork.objects.get().archive.path) as archive:
+        meta = json.loads(archive.read("pengaduan_batang/.lumbung.json"))
+    assert meta["mentor_region"] == {"code": "33.74", "name": "Kota Semarang"}
+    assert meta["region"] == {"code": "33.25", "name": "Kabupaten Batang"}
+    assert meta["app"] == "program-pelaporan-kota-semarang"
+    assert meta["created_at"] == fork.created_at.isoformat()
+
+
 def test_agencies_come_from_the_region(library, developer):
     fork, _ = services.fork_request(
-        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
     assert fork.context["agencies"] == "Dinas Sosial"  # Batang's recorded agency
     assert fork.context["project_slug"] == "pengaduan_batang"
@@ -155,6 +170,23 @@ def test_agencies_come_from_the_region(library, developer):
 
 
 # Who may -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "staff", "allowed"),
+    [("developer", False, True), ("editor", False, True), ("admin", False, True), ("viewer", False, False),
+     (None, False, False), (None, True, True)],
+)  # fmt: skip
+def test_the_fork_request_and_the_pages_agree_on_who_may_fork(regions, role, staff, allowed):
+    if role:
+        user = member_of("33.25", role)
+    else:
+        user = factories.UserFactory(is_staff=staff)
+        factories.MembershipFactory(user=user, region=factories.region("33.74"), role="developer")
+    region = selectors.fork_region_get(code="33.25", user=user)
+    assert region.user_may_fork is allowed
+    assert services.user_can_fork(user, factories.region("33.25")) is allowed
+    assert region.province.code == "33"
 
 
 def test_anonymous_is_401_and_non_members_403(api, library):
@@ -255,7 +287,7 @@ def test_bad_request_fields_are_400(api, library, developer, body, field):
 def test_over_the_file_limit_fails_with_a_reason(library, developer, settings):
     settings.LUMBUNG_FORK_MAX_FILES = 5
     fork, _ = services.fork_request(
-        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
     with translation.override("en"):
         assert services.fork_run(fork_id=fork.pk) == "failed"
@@ -267,7 +299,7 @@ def test_over_the_file_limit_fails_with_a_reason(library, developer, settings):
 
 def test_second_delivery_does_nothing(library, developer):
     fork, _ = services.fork_request(
-        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
     assert services.fork_run(fork_id=fork.pk) == "succeeded"
     archive = Fork.objects.get().archive.name
@@ -278,7 +310,7 @@ def test_second_delivery_does_nothing(library, developer):
 
 def test_concurrent_claims_let_one_delivery_render(library, developer):
     fork, _ = services.fork_request(
-        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
     # Two deliveries read the queued fork at once; the claim is a compare-and-set on what they read.
     first, second = Fork.objects.get(pk=fork.pk), Fork.objects.get(pk=fork.pk)
@@ -298,7 +330,7 @@ def test_a_delivery_that_lost_its_claim_discards_its_archive(library, developer,
     from django.utils import timezone
 
     fork, _ = services.fork_request(
-        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
     slow = Fork.objects.get(pk=fork.pk)
     assert services._claim(slow)
@@ -321,7 +353,7 @@ def test_the_catalog_record_follows_the_fork_and_the_sweeper_finishes_it(library
 
     monkeypatch.setattr(services, "fork_record_in_catalog", lambda fork_id: False)  # the worker dies here
     fork, _ = services.fork_request(
-        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
     assert services.fork_run(fork_id=fork.pk) == "succeeded"
     monkeypatch.undo()
@@ -365,15 +397,15 @@ def test_sweeper_requeues_lost_forks(library, developer, monkeypatch):
     monkeypatch.setattr(services, "_enqueue", queued.append)
     old = timezone.now() - datetime.timedelta(minutes=10)
     lost, _ = services.fork_request(
-        user=developer, template_slug="pengaduan", region=factories.region("33.25"), context={}
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
     Fork.objects.filter(pk=lost.pk).update(queued_at=old)
     crashed, _ = services.fork_request(
-        user=developer, template_slug="e-santunan", region=factories.region("33.25"), context={}
+        user=developer, template_slug="e-santunan", region_code="33.25", context={}
     )
     Fork.objects.filter(pk=crashed.pk).update(status="running", lease_expires_at=old)
     fresh, _ = services.fork_request(
-        user=developer, template_slug="perencanaan", region=factories.region("33.25"), context={}
+        user=developer, template_slug="perencanaan", region_code="33.25", context={}
     )
     assert services.fork_sweep() == 2
     assert set(queued) == {lost.pk, crashed.pk}
@@ -450,9 +482,9 @@ def test_fork_request_and_render_run_a_fixed_number_of_queries(
 ):
     factories.AgencyFactory(region=factories.region("33.25"), name="Dinas Komunikasi dan Informatika")
     api.force_authenticate(developer)
-    # The region, the membership, the version with its template and mentor, the region's agencies, the
+    # The region with the permission check, the version with its template and mentor, the agencies, the
     # INSERT; the response needs nothing more.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = api.post("/api/v1/forks/", fork_body(), format="json")
     assert response.status_code == 202
     recorded = []

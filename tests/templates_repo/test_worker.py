@@ -13,7 +13,6 @@ from django.core.management import call_command
 from templates_repo import rendering, services
 from templates_repo.models import Fork
 from templates_repo.tasks import render_fork
-from tests import factories
 from tests.conftest import member_of, start_worker, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -112,7 +111,7 @@ def test_worker_killed_mid_render_loses_nothing(regions, media_root, tmp_path, p
     fork, _ = services.fork_request(
         user=developer,
         template_slug="lambat",
-        region=factories.region("33.25"),
+        region_code="33.25",
         context={},
     )
     try:
