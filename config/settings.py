@@ -210,7 +210,8 @@ SPECTACULAR_SETTINGS = {
 
 # Celery ------------------------------------------------------------------------------------------
 # Default broker: kombu's filesystem transport under var/, so no server is needed on a laptop.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# "localhost" only so that kombu does not warn of a missing host name: the transport has none.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem"):
     _broker_dir = BASE_DIR / env("CELERY_FS_BROKER_DIR", default=str(VAR_DIR / "celery-broker"))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
