@@ -493,3 +493,18 @@ def test_fork_request_and_render_run_a_fixed_number_of_queries(
     with django_assert_num_queries(3):
         assert services.fork_run(fork_id=response.json()["id"]) == "succeeded"
     assert recorded == [Fork.objects.get().pk]
+
+
+def test_the_migration_gives_existing_forks_their_manifest(library, developer):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    fork, _ = services.fork_request(
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
+    )
+    expected = Fork.objects.get(pk=fork.pk).manifest
+    Fork.objects.update(manifest={})  # as every fork was before the migration
+    import_module("templates_repo.migrations.0003_fork_manifest").manifests_of_existing_forks(apps, None)
+    assert Fork.objects.get(pk=fork.pk).manifest == expected
+    assert expected["app"] == "program-pelaporan-kota-semarang" and expected["version"] == 1
