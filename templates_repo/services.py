@@ -30,12 +30,11 @@ from django.utils.translation import gettext as _
 from catalog import services as catalog_services
 from catalog.choices import AdoptionStage
 from catalog.models import App
-from registry import selectors as registry_selectors
 from registry.choices import MoUStatus, RegionKind
 from registry.models import Agency, MoU, MoUParty, Region
 
 from . import rendering, selectors
-from .choices import FINISHED_STATUSES, FORKER_ROLES, ForkStatus
+from .choices import FINISHED_STATUSES, ForkStatus
 from .models import Fork, Template, TemplateVersion
 
 logger = logging.getLogger(__name__)
@@ -184,12 +183,11 @@ def fork_permission_message() -> str:
 
 
 def user_can_fork(user, region: Region) -> bool:
-    """Staff, or a developer, editor or admin member of the region."""
+    """Staff, or a developer, editor or admin member of the region (the rule is in
+    `selectors.fork_region_get`, which the fork request uses directly)."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
-    return region.code in registry_selectors.user_region_codes(user, roles=FORKER_ROLES)
+    return selectors.fork_region_get(code=region.code, user=user).user_may_fork
 
 
 def request_fingerprint(*, template: str, version, region: str, context) -> str:
@@ -368,16 +366,10 @@ def fork_manifest(*, version: TemplateVersion, region: Region) -> dict:
 
 def fork_metadata(fork: Fork) -> dict:
     """What `.lumbung.json` holds: enough to render the same copy again later."""
-    manifest = fork.manifest
     return {
-        "template": manifest["template"],
-        "version": manifest["version"],
-        "content_hash": manifest["content_hash"],
+        **fork.manifest,
         "context": fork.context,
         "fork_id": str(fork.pk),
-        "region": manifest["region"],
-        "mentor_region": manifest["mentor_region"],
-        "app": manifest["app"],
         "created_at": fork.created_at.isoformat(),
     }
 

@@ -11,7 +11,7 @@ from catalog import views as catalog_views
 from registry.models import Region
 
 from . import services
-from .choices import ForkStatus
+from .choices import FORKER_ROLES, ForkStatus
 from .forms import ForkForm
 from .models import Fork, Template
 
@@ -39,9 +39,9 @@ class TemplateDetailView(DetailView):
             return Region.objects.none()
         if user.is_staff:
             return Region.objects.order_by("code")
-        return Region.objects.filter(
-            memberships__user=user, memberships__role__in=services.FORKER_ROLES
-        ).order_by("code")
+        return Region.objects.filter(memberships__user=user, memberships__role__in=FORKER_ROLES).order_by(
+            "code"
+        )
 
     @cached_property
     def version(self):

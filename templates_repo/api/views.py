@@ -12,7 +12,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from .. import rendering, services
+from .. import rendering, selectors, services
 from ..choices import ForkStatus
 from ..filtersets import ForkFilterSet
 from ..models import Fork, Template, TemplateVersion
@@ -59,9 +59,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
         body = PreviewRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         number = body.validated_data.get("version")
-        version = (
-            template.versions.filter(number=number).first() if number else services.latest_version(template)
-        )
+        version = selectors.template_version_get(template_slug=template.slug, number=number)
         if version is None:
             raise ValidationError({"version": [_("This template has no such version.")]})
         region = body.validated_data.get("region") or template.mentor_region
