@@ -39,6 +39,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import jinja2
+import pathvalidate
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -406,6 +407,13 @@ def _clean_value(parameter: Parameter, value: Any, max_length: int) -> Any:
         raise ValidationError(
             _("Use 3 to 40 characters: lowercase letters, digits and underscores, starting with a letter."),
             code="invalid_slug",
+        )
+    if parameter.name == "project_slug" and not pathvalidate.is_valid_filename(value, platform="universal"):
+        # The project folder: con, nul, aux, com1... cannot be created (or unzipped) on Windows.
+        raise ValidationError(
+            _("“%(slug)s” is a reserved name on some operating systems; choose another."),
+            code="reserved_name",
+            params={"slug": value},
         )
     if parameter.name == "region_code" and not _REGION_CODE.fullmatch(value):
         raise ValidationError(

@@ -857,3 +857,14 @@ def test_extract_archive_refuses_unsafe_archives(tmp_path):
             zipped.writestr("p/a.txt", "2")
     with pytest.raises(ArchiveError):
         extract_archive(twice, tmp_path / "out2")
+
+
+@pytest.mark.parametrize("slug", ["con", "nul", "aux", "prn", "com1", "lpt9"])
+def test_reserved_device_names_are_refused_as_project_slugs(pengaduan_schema, slug):
+    # Windows cannot create (or unzip) a folder with these names, whatever its letters' case.
+    assert field_errors(pengaduan_schema, {"project_slug": slug}) == {"project_slug": ["reserved_name"]}
+
+
+def test_names_that_only_start_like_reserved_ones_are_fine(pengaduan_schema):
+    for slug in ("con_batang", "auxiliary", "com10", "nullable"):
+        assert validate_context(pengaduan_schema, {"project_slug": slug})["project_slug"] == slug
