@@ -1,11 +1,35 @@
 """One FilterSet per listed model: the API viewsets and the web list pages use the same classes."""
 
+import datetime
+
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import MoUStatus, RegionKind, VisitKind
 from .models import MoU, MoUParty, Region, StudyVisit
+
+
+@extend_schema_field({"type": "integer", "minimum": datetime.MINYEAR, "maximum": datetime.MAXYEAR})
+class YearFilter(django_filters.NumberFilter):
+    """The year of a date column: a whole number from 1 to 9999, else a field error.
+
+    Those are the years a date can have: the `__year` lookup turns the value into a date range, which fails
+    (a 500) for year 0, 10000 or 1e17. A whole number, so that 2020.5 is an error, not an empty list.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "year")
+        kwargs.setdefault("min_value", datetime.MINYEAR)
+        kwargs.setdefault("max_value", datetime.MAXYEAR)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value already bounds it
 
 
 class RegionFilterSet(django_filters.FilterSet):
@@ -32,7 +56,7 @@ class MoUFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=MoUStatus.choices, field_name="current_status"
     )
-    year = django_filters.NumberFilter(label=_("Year signed"), field_name="signed_on", lookup_expr="year")
+    year = YearFilter(label=_("Year signed"), field_name="signed_on")
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
 
     class Meta:
@@ -64,7 +88,7 @@ class MoUFilterSet(django_filters.FilterSet):
 class StudyVisitFilterSet(django_filters.FilterSet):
     region = django_filters.CharFilter(label=_("Region (visiting or host code)"), method="filter_region")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=VisitKind.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="visited_on", lookup_expr="year")
+    year = YearFilter(label=_("Year"), field_name="visited_on")
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
 
     class Meta:

@@ -27,7 +27,16 @@ class HomeView(TemplateView):
         )
 
 
-class RegionListView(FilterView):
+class FilteredListView(FilterView):
+    """A list page whose filters, when invalid, answer 400 with the form's errors shown (as the API does)."""
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
+
+
+class RegionListView(FilteredListView):
     filterset_class = RegionFilterSet
     queryset = selectors.region_list()
     paginate_by = 50
@@ -59,7 +68,7 @@ class RegionDetailView(DetailView):
         )
 
 
-class MoUListView(FilterView):
+class MoUListView(FilteredListView):
     filterset_class = MoUFilterSet
     paginate_by = 20
     template_name = "registry/mou_list.html"
@@ -91,7 +100,7 @@ def mou_document(request, pk: int):
     )
 
 
-class StudyVisitListView(FilterView):
+class StudyVisitListView(FilteredListView):
     filterset_class = StudyVisitFilterSet
     paginate_by = 20
     template_name = "registry/visit_list.html"
