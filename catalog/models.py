@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.uploads import GeneratedImageName
 from registry.models import Agency, Region
 
 from .choices import (
@@ -193,7 +194,9 @@ class Screenshot(models.Model):
     """A screenshot of an app: an image checked by decoding it, at most 5 MB."""
 
     app = models.ForeignKey(App, verbose_name=_("app"), on_delete=models.CASCADE, related_name="screenshots")
-    image = models.ImageField(_("image"), upload_to="screenshots/%Y/", validators=[validate_screenshot])
+    image = models.ImageField(
+        _("image"), upload_to=GeneratedImageName("screenshots/%Y/", "image"), validators=[validate_screenshot]
+    )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

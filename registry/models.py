@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.uploads import GeneratedName
+
 from .choices import AgencyKind, DatePrecision, MemberRole, MoUStatus, NoticeKind, RegionKind, VisitKind
 from .validators import validate_pdf_document
 
@@ -153,7 +155,8 @@ class MoU(models.Model):
     scope = models.TextField(_("scope"), blank=True)
     document = models.FileField(
         _("signed document (PDF)"),
-        upload_to="mous/%Y/",
+        # Never the upload's own name: a polyglot named poly.html is still stored as <uuid>.pdf.
+        upload_to=GeneratedName("mous/%Y/", "pdf"),
         blank=True,
         max_length=255,
         validators=[validate_pdf_document],

@@ -59,6 +59,23 @@ def mou_list(*, today=None) -> QuerySet[MoU]:
     )
 
 
+def mou_document_visible(user: User, mou: MoU, *, region_codes: set[str] | None = None) -> bool:
+    """Whether `user` may download the MoU's document: anyone once it is signed; before, while it is
+    still being negotiated, only staff and members (any role) of a party region.
+
+    `mou.parties` is read (prefetched by mou_list); `region_codes` may carry user_region_codes(user)
+    when many MoUs are checked for one user.
+    """
+    if not mou.document:
+        return False
+    if mou.signed_on is not None or (user.is_authenticated and user.is_staff):
+        return True
+    if region_codes is None:
+        region_codes = user_region_codes(user)
+    return any(party.region_id in region_codes for party in mou.parties.all())
+
+
+
 def mous_of_region(region: Region) -> QuerySet[MoU]:
     return mou_list().filter(Exists(MoUParty.objects.filter(mou=OuterRef("pk"), region=region)))
 

@@ -1,10 +1,12 @@
 """Server-rendered pages of the registry. They filter with the same FilterSets as the API."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
+
+from config.uploads import file_response
 
 from . import selectors
 from .choices import MoUStatus, RegionKind
@@ -88,16 +90,22 @@ class MoUDetailView(DetailView):
     def get_queryset(self):
         return selectors.mou_list()
 
+    def get_context_data(self, **kwargs):
+        visible = selectors.mou_document_visible(self.request.user, self.object)
+        return super().get_context_data(document_visible=visible, **kwargs)
+
 
 def mou_document(request, pk: int):
-    """Stream the signed PDF from whatever storage holds it (local disk or S3-compatible)."""
-    mou = get_object_or_404(MoU, pk=pk)
-    if not mou.document:
+    """The signed PDF, from whatever storage holds it, to those who may see it (404 to anyone else).
+
+    Always as an attachment of type application/pdf under a name made here: the stored name of an
+    older upload may still be the uploader's own (poly.html).
+    """
+    mou = get_object_or_404(MoU.objects.prefetch_related("parties"), pk=pk)
+    if not selectors.mou_document_visible(request.user, mou):
         raise Http404
     filename = f"mou-{mou.pk}-{slugify(mou.title)[:60] or 'dokumen'}.pdf"
-    return FileResponse(
-        mou.document.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
-    )
+    return file_response(mou.document, content_type="application/pdf", filename=filename)
 
 
 class StudyVisitListView(FilteredListView):

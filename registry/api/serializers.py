@@ -1,9 +1,13 @@
 import json
 
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import selectors
 from ..models import Agency, MoU, MoUParty, Region, StudyVisit
 
 UNKNOWN_REGION = {"does_not_exist": _("Unknown Kemendagri region code: {value}.")}
@@ -72,6 +76,26 @@ class MoUPartySerializer(serializers.ModelSerializer):
         return attrs
 
 
+class MoUDocumentField(serializers.FileField):
+    """Written as a PDF upload; read as the site's download view (never a /media/ address), or null
+    for whoever may not see the document (selectors.mou_document_visible)."""
+
+    def to_representation(self, value) -> str | None:
+        if not value:
+            return None
+        request = self.context.get("request")
+        user = request.user if request is not None else AnonymousUser()
+        # One membership query per response, however many MoUs a page lists.
+        if "user_region_codes" not in self.context:
+            self.context["user_region_codes"] = selectors.user_region_codes(user)
+        if not selectors.mou_document_visible(
+            user, value.instance, region_codes=self.context["user_region_codes"]
+        ):
+            return None
+        url = reverse("registry:mou-document", kwargs={"pk": value.instance.pk})
+        return request.build_absolute_uri(url) if request is not None else url
+
+
 class MoUSerializer(serializers.ModelSerializer):
     """An MoU. In multipart requests (to upload the document) `parties` is sent as a JSON string."""
 
@@ -79,6 +103,11 @@ class MoUSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True)
     parties = MoUPartySerializer(many=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    # The document keeps the model field's label, limits and validators; only its reading changes.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.FileField: MoUDocumentField,
+    }
 
     class Meta:
         model = MoU

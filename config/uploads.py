@@ -1,0 +1,76 @@
+"""Uploaded files: stored under names the site makes, served only by views that check who may see them.
+
+An upload's own name is never kept: it may say `.html` for a PDF/HTML polyglot, or `../`. Stored files
+are never served from MEDIA_URL; a view answers with the type the site checked, as an attachment for
+documents, with `nosniff` and a sandboxing policy so that no browser runs anything found in them.
+"""
+
+import datetime
+import uuid
+
+from django.http import FileResponse
+from django.utils.deconstruct import deconstructible
+
+IMAGE_TYPES = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "WEBP": ("webp", "image/webp")}
+# For a file opened directly: nothing may run, load or be framed.
+FILE_CSP = "default-src 'none'; sandbox"
+
+
+@deconstructible
+class GeneratedName:
+    """`upload_to` giving `<folder><uuid>.<extension>`; the folder may hold strftime codes ("mous/%Y/")."""
+
+    def __init__(self, folder: str, extension: str):
+        self.folder = folder
+        self.extension = extension
+
+    def __call__(self, instance, filename: str) -> str:
+        return f"{_folder(self.folder)}{uuid.uuid4().hex}.{self.extension}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, GeneratedName) and vars(self) == vars(other)
+
+
+@deconstructible
+class GeneratedImageName:
+    """`upload_to` giving `<folder><uuid>.<png|jpg|webp>`, the extension of the format found by decoding."""
+
+    def __init__(self, folder: str, field: str):
+        self.folder = folder
+        self.field = field
+
+    def __call__(self, instance, filename: str) -> str:
+        extension, _type = image_type(getattr(instance, self.field))
+        return f"{_folder(self.folder)}{uuid.uuid4().hex}.{extension}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, GeneratedImageName) and vars(self) == vars(other)
+
+
+def _folder(pattern: str) -> str:
+    return datetime.datetime.now().strftime(pattern)
+
+
+def image_type(file) -> tuple[str, str]:
+    """(extension, content type) of an image of an accepted format; ("bin", octet-stream) otherwise."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            found = image.format
+    except (UnidentifiedImageError, OSError, ValueError):
+        found = None
+    finally:
+        file.seek(0)
+    return IMAGE_TYPES.get(found, ("bin", "application/octet-stream"))
+
+
+def file_response(file, *, content_type: str, filename: str, as_attachment: bool = True) -> FileResponse:
+    """Stream a stored file with the type the site checked, never one guessed from its name or bytes."""
+    response = FileResponse(
+        file.open("rb"), as_attachment=as_attachment, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    return response
