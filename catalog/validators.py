@@ -3,15 +3,18 @@
 import functools
 import re
 
+from boolean.boolean import ParseError
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from license_expression import get_spdx_licensing
+from license_expression import ExpressionError, get_spdx_licensing
 
 SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
 SCREENSHOT_MAX_PIXELS = 6000 * 6000
 SCREENSHOT_FORMATS = {"PNG", "JPEG", "WEBP"}
 _LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.\-]+$")
+# Far above any real expression (the model keeps 100 characters): bounds the parser's work.
+LICENSE_MAX_LENGTH = 1000
 
 
 @functools.cache
@@ -26,16 +29,38 @@ def normalize_license(value: str) -> str:
     SPDX's own `LicenseRef-...` form is accepted for licences not on the list (e.g. closed software).
     """
     value = (value or "").strip()
+    if len(value) > LICENSE_MAX_LENGTH:
+        raise ValidationError(
+            _("A licence expression has at most %(max)d characters."),
+            code="invalid_license",
+            params={"max": LICENSE_MAX_LENGTH},
+        )
     if _LICENSE_REF.match(value):
         return value
-    info = _spdx().validate(value, strict=True)
-    if info.errors or not info.normalized_expression:
+    normalized = _spdx_normalized(value)
+    if normalized is None:
         raise ValidationError(
             _("%(value)s is not an SPDX licence expression (e.g. MIT, GPL-3.0-or-later, LicenseRef-x)."),
             code="invalid_license",
             params={"value": value},
         )
-    return info.normalized_expression
+    return normalized
+
+
+def _spdx_normalized(value: str) -> str | None:
+    """The normalized expression, or None for anything the SPDX list does not make a licence expression.
+
+    Not `Licensing.validate()`: it fails itself (AttributeError) on the ExpressionErrors that carry no
+    `token_string`, e.g. for "MIT AND", "=" or "MIT=".
+    """
+    licensing = _spdx()
+    try:
+        parsed = licensing.parse(value, strict=True)
+        if parsed is None or licensing.unknown_license_keys(parsed):
+            return None
+        return str(parsed)
+    except (ExpressionError, ParseError, TypeError, ValueError, RecursionError):
+        return None
 
 
 def validate_spdx_license(value: str) -> None:
