@@ -1,10 +1,7 @@
-from functools import partial
-
 from django.contrib import admin
-from django.urls import path
 
 from . import services
-from .admin_import import import_apps_view
+from .admin_import import import_urls
 from .models import Adoption, App, AppContact, Screenshot, ServiceFigure
 
 
@@ -52,14 +49,7 @@ class AppAdmin(admin.ModelAdmin):
     readonly_fields = ("has_template", "adoption_count", "created_by", "created_at", "updated_at")
 
     def get_urls(self):
-        extra = [
-            path(
-                "import/",
-                self.admin_site.admin_view(partial(import_apps_view, self)),
-                name="catalog_app_import",
-            )
-        ]
-        return extra + super().get_urls()
+        return import_urls(self) + super().get_urls()
 
     def save_model(self, request, obj, form, change):
         if not change:

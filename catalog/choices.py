@@ -94,3 +94,10 @@ class SortOrder(models.TextChoices):
     NAME = "name", _("Name")
     NEWEST = "newest", _("Newest")
     MOST_ADOPTED = "adopted", _("Most adopted")
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")

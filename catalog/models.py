@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxLengthValidator
@@ -14,6 +16,7 @@ from .choices import (
     ContactRole,
     DevelopmentStatus,
     FigureMetric,
+    ImportJobStatus,
     MaintenanceType,
     SmartCityDimension,
     SoftwareType,
@@ -254,3 +257,52 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} — {self.app}"
+
+
+class ImportJob(models.Model):
+    """A large inventory import run by a Celery worker; its page shows the progress, then the report."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The stored upload has a generated name; the uploader's file name is only shown in messages.
+    file = models.FileField(_("file"), upload_to="imports/", blank=True, max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    estimated_rows = models.PositiveIntegerField(_("estimated rows"), default=0)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ImportJobStatus.choices,
+        default=ImportJobStatus.QUEUED,
+        db_index=True,
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inventory import")
+        verbose_name_plural = _("inventory imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.region})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED)

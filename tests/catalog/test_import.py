@@ -18,12 +18,9 @@ from openpyxl import Workbook
 from PIL import Image
 from pypdf import PdfWriter
 
-from catalog import importers
 from catalog.admin_import import AppImportForm, import_apps_view
 from catalog.choices import AppCategory, SmartCityDimension
 from catalog.importers import (
-    MAX_BYTES,
-    MAX_ROWS,
     ROW_KEY,
     ImportFileError,
     apps_import,
@@ -461,24 +458,26 @@ def test_duplicated_column_and_values_under_a_nameless_column(batang):
     assert_nothing_saved()
 
 
-def test_too_large_and_too_many_rows(batang):
-    big = SimpleUploadedFile("big.csv", b"x" * (MAX_BYTES + 1))
+def test_too_large_and_too_many_rows(batang, settings):
+    settings.LUMBUNG_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    settings.LUMBUNG_IMPORT_MAX_ROWS = 50
+    big = SimpleUploadedFile("big.csv", b"x" * (5 * 1024 * 1024 + 1))
     report = apps_import_file(region=batang, file=big, filename="big.csv")
     assert report.file_errors == ["The file is 5.0 MB; at most 5 MB can be imported."]
-    assert "at most 5 MB" in import_bytes(batang, b"x" * (MAX_BYTES + 1)).file_errors[0]
+    assert "at most 5 MB" in import_bytes(batang, b"x" * (5 * 1024 * 1024 + 1)).file_errors[0]
     short = to_csv(inventory(1)).split(b"\r\n")
-    many = b"\r\n".join([short[0], *([short[1]] * (MAX_ROWS + 1))])
+    many = b"\r\n".join([short[0], *([short[1]] * 51)])
     assert import_bytes(batang, many).file_errors == [
-        f"The file has more than {MAX_ROWS} rows; import at most {MAX_ROWS} apps at a time."
+        "The file has more than 50 rows; import at most 50 apps at a time."
     ]
     assert_nothing_saved()
 
 
-def test_xlsx_that_unpacks_to_too_much_and_a_broken_csv(batang, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_UNPACKED_BYTES", 1000)
+def test_xlsx_that_unpacks_to_too_much_and_a_broken_csv(batang, settings):
+    settings.LUMBUNG_IMPORT_MAX_UNPACKED_BYTES = 1000
     report = import_bytes(batang, to_xlsx(inventory(2)), "bom.xlsx")
     assert report.file_errors == ["“bom.xlsx” unpacks to too much data for an inventory."]
-    monkeypatch.undo()
+    settings.LUMBUNG_IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
     rows = inventory(1)
     rows[0]["deskripsi"] = "x" * 200_000  # longer than the csv module accepts in one cell
     report = import_bytes(batang, to_csv(rows))
@@ -590,7 +589,7 @@ def test_admin_view_shows_row_errors_and_saves_nothing(rf, batang, superuser, mo
         model_admin, admin_request(rf, superuser, {"region": BATANG, "file": upload(to_csv(rows))})
     )
     response.render()
-    assert response.status_code == 200
+    assert response.status_code == 400  # a bad request, saved nothing
     html = response.content.decode()
     assert "Nothing was saved: 2 of 105 rows have errors." in html
     assert "<td>58</td>" in html and "<td>category (kategori)</td>" in html
@@ -603,7 +602,9 @@ def test_admin_view_file_errors_and_dry_run(rf, batang, superuser, model_admin):
         model_admin, admin_request(rf, superuser, {"region": BATANG, "file": upload(png_bytes(), "a.csv")})
     )
     response.render()
+    assert response.status_code == 400
     assert "is a PNG file, not a CSV or XLSX file" in response.content.decode()
+    assert response.context_data["form"].errors["file"][0].endswith("is a PNG file, not a CSV or XLSX file.")
     data = {"region": BATANG, "file": upload(to_csv(inventory())), "dry_run": "on"}
     response = import_apps_view(model_admin, admin_request(rf, superuser, data))
     response.render()
@@ -615,7 +616,7 @@ def test_admin_view_file_errors_and_dry_run(rf, batang, superuser, model_admin):
 def test_admin_view_needs_a_region_and_a_file(rf, batang, superuser, model_admin):
     response = import_apps_view(model_admin, admin_request(rf, superuser, {"region": "99.99"}))
     response.render()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not response.context_data["form"].is_valid()
     assert set(response.context_data["form"].errors) == {"region", "file"}
 

@@ -2,15 +2,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.importers import MAX_ROWS, apps_import_file
+from catalog.importers import apps_import_file
 from registry.models import Region
 
 
 class Command(BaseCommand):
     help = (
         "Import a region's app inventory from a CSV or XLSX FILE: every row is checked first and nothing "
-        f"is saved when any row is invalid. Rows matching an app of the region update it. At most {MAX_ROWS} "
-        "rows."
+        "is saved when any row is invalid. Rows matching an app of the region update it. The limits are "
+        "the LUMBUNG_IMPORT_* settings (rows, bytes, unpacked XLSX size)."
     )
 
     def add_arguments(self, parser):
