@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_import import import_urls
@@ -29,7 +30,7 @@ class AdoptionInline(admin.TabularInline):
 
 
 @admin.register(App)
-class AppAdmin(admin.ModelAdmin):
+class AppAdmin(SimpleHistoryAdmin):
     change_list_template = "admin/catalog/app/change_list.html"
     inlines = (ContactInline, FigureInline, ScreenshotInline, AdoptionInline)
     list_display = (
@@ -69,7 +70,7 @@ class AppAdmin(admin.ModelAdmin):
 
 
 @admin.register(Adoption)
-class AdoptionAdmin(admin.ModelAdmin):
+class AdoptionAdmin(SimpleHistoryAdmin):
     list_display = ("app", "region", "stage", "since", "verified", "recorded_by")
     list_filter = ("stage", "verified")
     search_fields = ("app__name", "region__name", "region__code")

@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from config.uploads import GeneratedImageName
 from registry.models import Agency, Region
@@ -116,6 +117,11 @@ class App(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Derived columns (search text, counters kept by services) are not changes anyone made.
+    history = HistoricalRecords(
+        excluded_fields=["search_document", "search_vector", "adoption_count", "has_template"]
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -242,6 +248,8 @@ class Adoption(models.Model):
     source = models.CharField(_("source"), max_length=600, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["app", "region"]

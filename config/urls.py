@@ -5,10 +5,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from catalog.api import urls as catalog_api
+from config.authtoken import obtain_auth_token
 from registry.api import urls as registry_api
 from templates_repo.api import urls as templates_api
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .choices import MoUStatus, RegionKind
 from .forms import MoUPartyInlineFormSet
@@ -37,7 +38,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ("user", "region", "role", "created_at")
     list_filter = ("role",)
     search_fields = ("user__username", "user__email", "region__name", "region__code")
@@ -97,7 +98,7 @@ class MoUProvinceFilter(admin.SimpleListFilter):
 
 
 @admin.register(MoU)
-class MoUAdmin(admin.ModelAdmin):
+class MoUAdmin(SimpleHistoryAdmin):
     inlines = (MoUPartyInline,)
     list_display = ("title", "number", "signed_on", "ends_on", "status_label", "party_names")
     list_filter = (MoUStatusFilter, MoUYearFilter, MoUProvinceFilter)

@@ -8,6 +8,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from config.uploads import GeneratedName
 
@@ -102,6 +103,8 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.VIEWER)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["region", "user"]
         verbose_name = _("membership")
@@ -176,6 +179,7 @@ class MoU(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MoUQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [F("signed_on").desc(nulls_last=True), "-id"]
@@ -239,6 +243,8 @@ class MoUParty(models.Model):
     signatory_name = models.CharField(_("signatory name"), max_length=200)
     signatory_title = models.CharField(_("signatory title"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["mou", "position", "id"]

@@ -75,6 +75,35 @@ def mou_document_visible(user: User, mou: MoU, *, region_codes: set[str] | None 
     return any(party.region_id in region_codes for party in mou.parties.all())
 
 
+def mou_history(mou: MoU, *, limit: int = 50) -> list[dict]:
+    """The MoU's audit trail, newest first: when, who, and for a change each field's old and new value."""
+    records = list(
+        mou.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for record, previous in zip(records[:limit], [*records[1:], None], strict=False):
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            changes = [
+                {
+                    "field": change.field,
+                    "label": MoU._meta.get_field(change.field).verbose_name,
+                    "old": change.old,
+                    "new": change.new,
+                }
+                for change in delta.changes
+            ]
+        entries.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "type": record.history_type,
+                "changes": changes,
+            }
+        )
+    return entries
+
 
 def mous_of_region(region: Region) -> QuerySet[MoU]:
     return mou_list().filter(Exists(MoUParty.objects.filter(mou=OuterRef("pk"), region=region)))

