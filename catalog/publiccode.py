@@ -54,8 +54,10 @@ elsewhere), an update keeps the app's dimension, SPBE type, agency, lineage note
 lineage too when the document has no isBasedOn; the category
 is kept when its tags overlap the document's, otherwise it becomes the one of ours whose tags overlap the
 document's most (Jaccard; ties go to the first in AppCategory), otherwise "lainnya". The document's usedBy
-regions (exact Region names) are recorded as unverified adoptions when not recorded yet; existing adoptions
-are never removed. Anything the import could not apply is appended to `notes` when a list is given.
+regions (exact Region names) are recorded as unverified adoptions when not recorded yet, and only for the
+regions the importing user may record adoptions for (registry.permissions; the others are skipped and
+noted; an import with no user, from the command line, records them all); existing adoptions are never
+removed. Anything the import could not apply is appended to `notes` when a list is given.
 
 Known gaps between the model and the standard (the export then fails `publiccode_parse`;
 `app_publiccode_errors` tells which): App.long_description (and the English one) may be shorter than the
@@ -73,6 +75,7 @@ from django.core.validators import EmailValidator, URLValidator, validate_slug
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from registry import permissions
 from registry.models import Region, region_code_validator
 
 from .choices import (
@@ -897,7 +900,7 @@ def app_import_publiccode(
             app = app_create(owner_region=region, created_by=created_by, contacts=contacts, **fields)
         else:
             app = app_update(app=app, contacts=contacts, **fields)
-        _record_used_by(app=app, names=doc.get("usedBy") or [], notes=notes)
+        _record_used_by(app=app, names=doc.get("usedBy") or [], notes=notes, recorded_by=created_by)
     except ValidationError as exc:
         raise _with_paths(exc) from exc
     return app, created
@@ -911,18 +914,24 @@ def _release_date(value) -> datetime.date | None:
     return datetime.date.fromisoformat(value)
 
 
-def _record_used_by(*, app: App, names: Sequence[str], notes: list[str]) -> None:
+def _record_used_by(*, app: App, names: Sequence[str], notes: list[str], recorded_by=None) -> None:
     names = list(dict.fromkeys(name.strip() for name in names))
     regions = {region.name: region for region in Region.objects.filter(name__in=names)}
     recorded = set(Adoption.objects.filter(app=app).values_list("region_id", flat=True))
-    unknown = []
+    codes = {region.code for region in regions.values()}
+    allowed = codes if recorded_by is None else permissions.adoption_region_codes(recorded_by, codes)
+    unknown, refused = [], []
     for name in names:
         region = regions.get(name)
         if region is None:
             unknown.append(name)
         elif region.code == app.owner_region_id:
             notes.append(_("%(region)s owns the app; it is not recorded as a user.") % {"region": name})
-        elif region.code not in recorded:
+        elif region.code in recorded:
+            continue  # never changed by an import
+        elif region.code not in allowed:
+            refused.append(name)
+        else:
             adoption_record_unverified(
                 app=app, region=region, stage=AdoptionStage.LIVE, source=f"publiccode.yml usedBy ({app.slug})"
             )
@@ -931,4 +940,9 @@ def _record_used_by(*, app: App, names: Sequence[str], notes: list[str]) -> None
         notes.append(
             _("usedBy names no recorded region, so these were not recorded: %(names)s.")
             % {"names": ", ".join(unknown)}
+        )
+    if refused:
+        notes.append(
+            _("You may not record the use of apps for these regions, so they were not recorded: %(names)s.")
+            % {"names": ", ".join(refused)}
         )

@@ -13,9 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from registry import selectors as registry_selectors
-from registry.choices import MemberRole
-from registry.models import Agency, MoU, Region
+from registry import permissions
+from registry.models import Agency, MoU, MoUParty, Region
 
 from .choices import ContactRole
 from .models import Adoption, App, AppContact, ServiceFigure
@@ -23,9 +22,6 @@ from .validators import normalize_license
 
 SEARCH_CONFIG = "indonesian"
 CATALOG_VERSION_KEY = "catalog:version"
-
-# Members who may record their own region's use of an app (a developer forking a template does).
-ADOPTER_ROLES = (MemberRole.DEVELOPER, MemberRole.EDITOR, MemberRole.ADMIN)
 
 APP_FIELDS = (
     "name",
@@ -199,6 +195,28 @@ def _validate_lineage(app: App) -> None:
         raise ValidationError(errors)
 
 
+def _validate_mous(app: App, mous: Sequence[MoU] | None) -> None:
+    """An app is linked only to agreements its owner region signed (whoever links it, staff too)."""
+    if not mous:
+        return
+    signed = set(
+        MoUParty.objects.filter(mou__in=[mou.pk for mou in mous], region=app.owner_region_id).values_list(
+            "mou_id", flat=True
+        )
+    )
+    foreign = [mou for mou in mous if mou.pk not in signed]
+    if foreign:
+        raise ValidationError(
+            {
+                "mous": [
+                    _("%(region)s is not a party to MoU %(id)s (%(title)s).")
+                    % {"region": app.owner_region.name, "id": mou.pk, "title": mou.title}
+                    for mou in foreign
+                ]
+            }
+        )
+
+
 def _save_related(app: App, figures, contacts, mous) -> None:
     if figures is not None:
         app.figures.all().delete()
@@ -233,6 +251,7 @@ def app_create(
     if not app.slug:
         app.slug = unique_slug(app.name)
     _validate_lineage(app)
+    _validate_mous(app, mous)
     app.full_clean()
     app.save()
     _save_related(app, figures, contacts, mous)
@@ -253,6 +272,7 @@ def app_update(
     """Change an app; figures, contacts and MoUs, when given, replace the old ones."""
     _apply(app, fields)
     _validate_lineage(app)
+    _validate_mous(app, mous)
     app.full_clean()
     app.save()
     _save_related(app, figures, contacts, mous)
@@ -276,8 +296,8 @@ def app_set_has_template(*, app: App, has_template: bool) -> None:
 
 
 def user_can_edit_app(user, app_or_region) -> bool:
-    region = app_or_region.owner_region if isinstance(app_or_region, App) else app_or_region
-    return registry_selectors.user_can_write_for_regions(user, [region.code])
+    region_code = app_or_region.owner_region_id if isinstance(app_or_region, App) else app_or_region.code
+    return permissions.user_can_write_for_region(user, region_code)
 
 
 def agency_of(region: Region, name_or_short: str) -> Agency | None:
@@ -309,20 +329,29 @@ def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adopt
     """Record (or update) that `region` uses `app`.
 
     Staff may record on a region's behalf (not verified); a developer, editor or admin member of
-    the adopting region records its own use (verified). Anyone else is refused.
+    the adopting region records its own use (verified). Anyone else is refused, and so is staff over
+    a record the region verified itself: a verified record is never downgraded by an unverified one.
     """
     if region.code == app.owner_region_id:
         raise ValidationError({"region": _("A region does not adopt its own app.")})
-    is_member = bool(registry_selectors.user_region_codes(recorded_by, roles=ADOPTER_ROLES) & {region.code})
-    if not is_member and not getattr(recorded_by, "is_staff", False):
+    rights = permissions.adoption_rights(recorded_by, region.code)
+    if not rights.may_record:
         raise PermissionDenied(
             _("Only members of the adopting region, or staff, can record its use of an app.")
         )
-    adoption = Adoption.objects.filter(app=app, region=region).first() or Adoption(app=app, region=region)
+    # Locked: a member verifying the record at the same moment is not overwritten unseen.
+    adoption = Adoption.objects.select_for_update().filter(app=app, region=region).first() or Adoption(
+        app=app, region=region
+    )
+    if adoption.verified and not rights.verified:
+        raise PermissionDenied(
+            _("%(region)s verified its own use of this app; only its members can change that record.")
+            % {"region": region.name}
+        )
     for name, value in fields.items():
         setattr(adoption, name, value)
     adoption.recorded_by = recorded_by
-    adoption.verified = is_member
+    adoption.verified = rights.verified
     # The app, region and user are loaded objects and the pair is looked up above: validate the values.
     adoption.full_clean(
         exclude=["app", "region", "recorded_by"], validate_unique=False, validate_constraints=False
@@ -335,10 +364,15 @@ def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adopt
 
 @transaction.atomic
 def adoption_record_unverified(*, app: App, region: Region, **fields) -> Adoption:
-    """Record an adoption from a public source (demo data, imports): never verified."""
+    """Record an adoption from a public source (demo data, imports): never verified, so a record the
+    region verified itself is left as it is (and returned)."""
     if region.code == app.owner_region_id:
         raise ValidationError({"region": _("A region does not adopt its own app.")})
-    adoption = Adoption.objects.filter(app=app, region=region).first() or Adoption(app=app, region=region)
+    adoption = Adoption.objects.select_for_update().filter(app=app, region=region).first() or Adoption(
+        app=app, region=region
+    )
+    if adoption.verified:
+        return adoption
     for name, value in fields.items():
         setattr(adoption, name, value)
     adoption.verified = False

@@ -1,18 +1,23 @@
 """Catalog pages. The browse page filters with AppFilterSet, the same class as the API."""
 
 from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from config.uploads import IMAGE_TYPES, file_response, image_type
 from registry import views as registry_views
 from registry.models import Region
 
 from . import selectors
 from .choices import AppCategory, DevelopmentStatus, SortOrder
+from .models import Screenshot
 
 PAGE_SIZE = 20
+SCREENSHOT_TYPES = {content_type for _extension, content_type in IMAGE_TYPES.values()}
 
 
 class AppBrowseView(TemplateView):
@@ -100,6 +105,22 @@ class AppDetailView(DetailView):
             maintainers=[c for c in contacts if c.role != "mentor"],
             **kwargs,
         )
+
+
+def screenshot_image(request, slug: str, pk: int):
+    """A screenshot, with the type found by decoding it (never by its name: older uploads kept theirs),
+    inline for <img>; a stored file that is no accepted image is not served at all."""
+    shot = get_object_or_404(Screenshot, app__slug=slug, pk=pk)
+    if not shot.image:
+        raise Http404
+    try:
+        extension, content_type = image_type(shot.image)
+    except FileNotFoundError:
+        raise Http404 from None
+    if content_type not in SCREENSHOT_TYPES:
+        raise Http404
+    filename = f"{slug}-{shot.pk}.{extension}"
+    return file_response(shot.image, content_type=content_type, filename=filename, as_attachment=False)
 
 
 class RegionDetailView(registry_views.RegionDetailView):

@@ -219,6 +219,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/minute"),
         "user": env("API_THROTTLE_USER", default="600/minute"),
+        # A template preview renders a whole project: per user, on top of the "user" rate.
+        "preview": env("API_THROTTLE_PREVIEW", default="30/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

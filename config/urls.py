@@ -52,7 +52,6 @@ if settings.LUMBUNG_BENCH:
         *urlpatterns,
     ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: a stored file could be a
+# page of the site's origin. Views serve them (mou-document, screenshot, fork-archive), checking who may
+# see them and answering with the type the site checked.

@@ -2,12 +2,13 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
 from catalog import views as catalog_views
+from config.uploads import file_response
 from registry.models import Region
 
 from . import services
@@ -109,9 +110,7 @@ def fork_archive(request, pk):
         raise Http404
     fork = get_object_or_404(Fork.objects.visible_to(request.user), pk=pk, status=ForkStatus.SUCCEEDED)
     filename = services.fork_archive_filename(fork)
-    return FileResponse(
-        fork.archive.open("rb"), as_attachment=True, filename=filename, content_type="application/zip"
-    )
+    return file_response(fork.archive, content_type="application/zip", filename=filename)
 
 
 class AppDetailView(catalog_views.AppDetailView):

@@ -191,7 +191,12 @@ class AppDetailSerializer(serializers.ModelSerializer):
     def get_screenshots(self, app) -> list[dict]:
         request = self.context["request"]
         return [
-            {"url": request.build_absolute_uri(s.image.url), "caption": s.caption}
+            {
+                "url": request.build_absolute_uri(
+                    reverse("catalog:screenshot", kwargs={"slug": app.slug, "pk": s.pk})
+                ),
+                "caption": s.caption,
+            }
             for s in app.screenshots.all()
         ]
 

@@ -21,6 +21,7 @@ from .serializers import (
     AppListSerializer,
     AppWriteSerializer,
     FacetsSerializer,
+    PubliccodeImportSerializer,
     list_item,
 )
 
@@ -168,7 +169,7 @@ class AppViewSet(viewsets.ModelViewSet):
         request=inline_serializer(
             "PubliccodeUpload", {"region": serializers.CharField(), "file": serializers.FileField()}
         ),
-        responses={201: AppDetailSerializer, 200: AppDetailSerializer},
+        responses={201: PubliccodeImportSerializer, 200: PubliccodeImportSerializer},
     )
     @action(
         detail=False,
@@ -179,7 +180,11 @@ class AppViewSet(viewsets.ModelViewSet):
         pagination_class=None,
     )
     def import_publiccode(self, request):
-        """Create or update an app of `region` from an uploaded publiccode.yml (`file`, or `text`)."""
+        """Create or update an app of `region` from an uploaded publiccode.yml (`file`, or `text`).
+
+        `notes` says what could not be applied: among them the usedBy regions the user may not record
+        adoptions for (staff may for any region; members for their own), which are skipped.
+        """
         from registry.models import Region
 
         from ..publiccode import PUBLICCODE_MAX_BYTES, app_import_publiccode
@@ -206,9 +211,10 @@ class AppViewSet(viewsets.ModelViewSet):
             text = request.data.get("text") or ""
         if not text:
             raise ValidationError({"file": [_("Upload a publiccode.yml file.")]})
-        app, created = app_import_publiccode(text=text, region=region, created_by=request.user)
+        notes: list[str] = []
+        app, created = app_import_publiccode(text=text, region=region, created_by=request.user, notes=notes)
         app = selectors.app_detail_queryset().get(pk=app.pk)
-        data = AppDetailSerializer(app, context=self.get_serializer_context()).data
+        data = PubliccodeImportSerializer(app, context={**self.get_serializer_context(), "notes": notes}).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 

@@ -1,9 +1,9 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..filtersets import MoUFilterSet, RegionFilterSet, StudyVisitFilterSet
 from ..models import Agency, MoU
 from .serializers import MoUSerializer, RegionDetailSerializer, RegionSerializer, StudyVisitSerializer
@@ -45,8 +45,15 @@ def _require_writer(user, region_codes, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _check_source(user, data: dict, current: str = "") -> None:
+    """Only staff name a record's source; sending back the source it already has is no change."""
+    if data.get("source", current) != current and not permissions.user_can_set_source(user):
+        raise ValidationError({"source": [_("Only staff can set where a record comes from.")]})
+
+
 class MoUViewSet(viewsets.ModelViewSet):
-    """MoUs between regions. Reading is public; staff and editors/admins of a party region write."""
+    """MoUs between regions. Reading is public; staff and editors/admins of a party region write; only
+    staff set `source`."""
 
     serializer_class = MoUSerializer
     filterset_class = MoUFilterSet
@@ -63,6 +70,7 @@ class MoUViewSet(viewsets.ModelViewSet):
             [party.region.code for party in parties],
             _("You can only record MoUs to which one of your regions is a party."),
         )
+        _check_source(self.request.user, data)
         mou = services.mou_create(created_by=self.request.user, parties=parties, **data)
         serializer.instance = selectors.mou_list().get(pk=mou.pk)
 
@@ -74,6 +82,7 @@ class MoUViewSet(viewsets.ModelViewSet):
             _("Only a party region's editors and administrators can change this MoU."),
         )
         data = dict(serializer.validated_data)
+        _check_source(self.request.user, data, mou.source)
         parties = _parties(data.pop("parties")) if "parties" in data else None
         if parties is not None:
             _require_writer(

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -11,6 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+
+from config.uploads import file_response
 
 from .. import rendering, selectors, services
 from ..choices import ForkStatus
@@ -143,9 +145,7 @@ class ForkViewSet(
         if fork.status != ForkStatus.SUCCEEDED or not fork.archive:
             raise Http404
         filename = services.fork_archive_filename(fork)
-        return FileResponse(
-            fork.archive.open("rb"), as_attachment=True, filename=filename, content_type="application/zip"
-        )
+        return file_response(fork.archive, content_type="application/zip", filename=filename)
 
     @extend_schema(request=None, responses=ForkSerializer)
     @action(detail=True, methods=["post"])

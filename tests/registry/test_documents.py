@@ -144,3 +144,21 @@ def test_a_signed_mou_document_is_public(client, regions, media_root):
     mou = factories.MoUFactory()
     mou.document.save("signed.pdf", ContentFile(pdf_bytes(1)))
     assert_safe_pdf_download(client.get(f"/mou/{mou.pk}/dokumen/"))
+
+
+def test_media_url_is_not_served_even_in_development(settings, media_root):
+    """Under DEBUG too: uploaded files go through the views above, never through /media/."""
+    import importlib
+
+    from django.urls import Resolver404, resolve
+
+    import config.urls
+
+    settings.DEBUG = True
+    try:
+        development = importlib.reload(config.urls)
+        with pytest.raises(Resolver404):
+            resolve(f"/{settings.MEDIA_URL}mous/2026/poly.html", urlconf=development)
+    finally:
+        settings.DEBUG = False
+        importlib.reload(config.urls)

@@ -94,14 +94,17 @@ def test_preview_returns_tree_and_readme_and_stores_nothing(api, library, develo
     api.force_authenticate(developer)
     response = api.post(
         "/api/v1/templates/pengaduan/preview/",
-        {"region": "64.74", "context": {"sla_hours": 24}},
+        {"region": "33.25", "context": {"sla_hours": 24}},
         format="json",
     )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert "manage.py" in body["files"] and "Makefile" in body["files"]
-    assert "Kota Bontang" in body["readme"]
+    assert "Kabupaten Batang" in body["readme"]
     assert Fork.objects.count() == 0
+    # The fork rule: not for a region the user may not fork for (tests/test_permissions.py has them all).
+    other = {"region": "64.74", "context": {"sla_hours": 24}}
+    assert api.post("/api/v1/templates/pengaduan/preview/", other, format="json").status_code == 403
     api.force_authenticate(None)
     assert api.post("/api/v1/templates/pengaduan/preview/", {}, format="json").status_code == 401
 
