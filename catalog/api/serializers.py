@@ -201,6 +201,18 @@ class AppDetailSerializer(serializers.ModelSerializer):
         ]
 
 
+class PubliccodeImportSerializer(AppDetailSerializer):
+    """The imported app, and what of the document could not be applied (`notes`, from the context)."""
+
+    notes = serializers.SerializerMethodField()
+
+    class Meta(AppDetailSerializer.Meta):
+        fields = (*AppDetailSerializer.Meta.fields, "notes")
+
+    def get_notes(self, app) -> list[str]:
+        return [str(note) for note in self.context.get("notes", [])]
+
+
 class AppWriteSerializer(serializers.ModelSerializer):
     """Creating and changing apps. Validation of the values themselves happens in the service."""
 

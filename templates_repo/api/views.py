@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
 from config.uploads import file_response
 
@@ -49,14 +50,38 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TemplateSerializer
     lookup_field = "slug"
     pagination_class = None
+    throttle_scope = None  # "preview" on the preview action: the ScopedRateThrottle rate of that name
 
     def get_serializer_class(self):
         return TemplateDetailSerializer if self.action == "retrieve" else TemplateSerializer
 
-    @extend_schema(request=PreviewRequestSerializer, responses=PreviewSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.throttle_scope and not any(isinstance(t, ScopedRateThrottle) for t in throttles):
+            throttles.append(ScopedRateThrottle())
+        return throttles
+
+    @extend_schema(
+        request=PreviewRequestSerializer,
+        responses={
+            200: PreviewSerializer,
+            403: OpenApiResponse(
+                description="The user may not fork for the region (staff, or its developers, editors and "
+                "administrators may)."
+            ),
+            429: OpenApiResponse(
+                description="Too many previews: each user has the `preview` rate (30 a minute unless "
+                "configured); Retry-After says when to try again."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], throttle_scope="preview")
     def preview(self, request, slug=None):
-        """Render the template with a context and return the file tree and README; nothing is stored."""
+        """Render the template with a context and return the file tree and README; nothing is stored.
+
+        For the region (the template's mentor region unless given) the fork rule applies: staff, or a
+        developer, editor or admin member of the region. Throttled per user (scope `preview`).
+        """
         template = self.get_object()
         body = PreviewRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -65,6 +90,10 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
         if version is None:
             raise ValidationError({"version": [_("This template has no such version.")]})
         region = body.validated_data.get("region") or template.mentor_region
+        if not services.user_can_fork(request.user, region):
+            raise PermissionDenied(
+                _("Only the region's developers, editors and administrators can preview templates for it.")
+            )
         try:
             context = services.fork_context(
                 version=version, region=region, requested=body.validated_data["context"]
@@ -165,8 +194,6 @@ class ForkViewSet(
 
     def _changeable(self, fork: Fork) -> Fork:
         if not services.user_can_fork(self.request.user, fork.region):
-            from rest_framework.exceptions import PermissionDenied
-
             raise PermissionDenied(
                 _("Only the region's developers, editors and administrators can change its forks.")
             )
