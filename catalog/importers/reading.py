@@ -159,11 +159,9 @@ def _xlsx_table(data: bytes, filename: str) -> _Table:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except DefusedXmlException as exc:
-        raise dtd_refused(filename) from exc
     except Exception as exc:
         # openpyxl and zipfile raise many kinds of errors on a damaged or foreign ZIP file.
-        raise not_readable(filename) from exc
+        raise _unreadable(exc, filename) from exc
     if not workbook.worksheets:
         workbook.close()
         raise ImportFileError([_("“%(name)s” has no worksheet.") % {"name": filename}])
@@ -184,11 +182,20 @@ def _xlsx_rows(workbook, filename: str):
                 yield list(values)
     except ImportFileError:
         raise
-    except DefusedXmlException as exc:
-        raise dtd_refused(filename) from exc
     except Exception as exc:
         # A sheet cut short (XML ParseError), a bad CRC found at a member's end, a cell openpyxl rejects.
-        raise not_readable(filename) from exc
+        raise _unreadable(exc, filename) from exc
+
+
+def _unreadable(exc: BaseException, filename: str) -> ImportFileError:
+    """The error to show for what openpyxl raised; it wraps defusedxml's refusals in a ValueError."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DefusedXmlException):
+            return dtd_refused(filename)
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return not_readable(filename)
 
 
 def cell_text(value) -> str:

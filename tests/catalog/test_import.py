@@ -5,7 +5,6 @@ from functools import partial
 
 import pytest
 from django.contrib import admin
-from django.contrib.admin import ModelAdmin
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
@@ -61,14 +60,6 @@ def english():
     # The messages are checked word for word; the Indonesian translations come later.
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def batang(regions):
-    region = factories.region(BATANG)
-    factories.AgencyFactory(region=region, name="Dinas Komunikasi dan Informatika", short_name="Diskominfo")
-    factories.AgencyFactory(region=region, name="Dinas Sosial", short_name="Dinsos")
-    return region
 
 
 def inventory(n: int = INVENTORY_SIZE) -> list[dict]:
@@ -534,16 +525,6 @@ def test_command_exit_status_is_non_zero(batang, tmp_path):
 
 
 # Admin view -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def model_admin():
-    return admin.site._registry.get(App) or ModelAdmin(App, admin.site)
-
-
-@pytest.fixture
-def superuser(regions):
-    return factories.StaffFactory(username="root", is_superuser=True)
 
 
 def admin_request(rf, user, data=None):
