@@ -10,7 +10,15 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-READ_ONLY = {"registry.Region", "registry.MoUNotice", "templates_repo.Fork"}
+READ_ONLY = {
+    "registry.Region",
+    "registry.MoUNotice",
+    "templates_repo.Fork",
+    # django-axes' records of sign-in attempts: staff delete them (unlock) but never add them.
+    "axes.AccessAttempt",
+    "axes.AccessFailureLog",
+    "axes.AccessLog",
+}
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
