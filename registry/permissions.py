@@ -9,6 +9,9 @@ with the rest of the permissions later.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from .choices import WRITER_ROLES, MemberRole
 from .selectors import User, user_can_write_for_regions, user_region_codes
 
@@ -18,6 +21,7 @@ __all__ = [
     "AdoptionRights",
     "adoption_region_codes",
     "adoption_rights",
+    "check_source_change",
     "user_can_set_source",
     "user_can_write_for_region",
 ]
@@ -59,3 +63,10 @@ def adoption_region_codes(user: User, region_codes: Iterable[str]) -> set[str]:
 def user_can_set_source(user: User) -> bool:
     """Where a record comes from (a news story, a register) is the curators' word: staff only."""
     return bool(user.is_authenticated and user.is_staff)
+
+
+def check_source_change(user: User, *, new: str | None, current: str = "") -> None:
+    """Refuse (ValidationError on `source`) a change of a record's source by anyone but staff. Sending
+    back the source the record already has (or none) is no change."""
+    if new is not None and new != current and not user_can_set_source(user):
+        raise ValidationError({"source": [_("Only staff can set where a record comes from.")]})

@@ -47,6 +47,7 @@ TABLE = {
     "template-preview": expect(developer=200, editor=200, staff=200),
     # Where a record comes from is the curators' word.
     "mou-source": expect(editor=400, staff=200),
+    "app-source": expect(editor=400, staff=200),
 }
 CASES = [(endpoint, who, status) for endpoint, row in TABLE.items() for who, status in row.items()]
 
@@ -156,6 +157,16 @@ def mou_source(api, who, status):
     return response
 
 
+def app_source(api, who, status):
+    app = factories.AppFactory(slug="mine", owner_region=factories.region(HOME), source="")
+    response = api.patch("/api/v1/apps/mine/", {"source": "https://berita.example.test/3"}, format="json")
+    app.refresh_from_db()
+    assert app.source == ("https://berita.example.test/3" if status == 200 else "")
+    if status == 400:
+        assert "source" in response.json()
+    return response
+
+
 ACTIONS = {
     "app-patch-foreign-mou": lambda api, who, status: app_patch_mou(api, who, status, (OTHER, THIRD)),
     "app-patch-own-mou": lambda api, who, status: app_patch_mou(api, who, status, (HOME, THIRD)),
@@ -163,6 +174,7 @@ ACTIONS = {
     "adoption-over-verified": adoption_over_verified,
     "template-preview": template_preview,
     "mou-source": mou_source,
+    "app-source": app_source,
 }
 
 
@@ -224,3 +236,54 @@ def test_preview_is_throttled_per_user(api, pengaduan, monkeypatch):
     # Another user has a budget of their own.
     api.force_authenticate(member_of(HOME, "editor"))
     assert api.post("/api/v1/templates/pengaduan/preview/", body, format="json").status_code == 400
+
+
+def test_visit_recorded_with_a_source_by_an_editor_is_400(api, regions):
+    from registry.models import StudyVisit
+
+    api.force_authenticate(member_of(HOME, "editor"))
+    payload = {
+        "kind": "study_visit",
+        "visiting_region": HOME,
+        "host_regions": [THIRD],
+        "visited_on": "2025-02-01",
+        "purpose": "Belajar pengaduan.",
+        "source": "https://berita.example.test/4",
+    }
+    response = api.post("/api/v1/visits/", payload, format="json")
+    assert response.status_code == 400 and "source" in response.json()
+    assert StudyVisit.objects.count() == 0
+
+
+def test_unverified_sources_never_downgrade_a_verified_adoption(regions):
+    """Imports, demo data and a staff member's fork record through adoption_record_unverified."""
+    from catalog import services as catalog_services
+
+    app = factories.AppFactory(slug="lapor", owner_region=factories.region(THIRD))
+    verified = factories.AdoptionFactory(app=app, region=factories.region(HOME), stage="live", verified=True)
+    kept = catalog_services.adoption_record_unverified(
+        app=app, region=factories.region(HOME), stage="planned"
+    )
+    assert kept.pk == verified.pk
+    assert Adoption.objects.get().stage == "live" and Adoption.objects.get().verified is True
+
+
+def test_staff_fork_keeps_the_regions_verified_adoption(api, regions, media_root, tmp_path):
+    from catalog.models import Adoption as AppAdoption
+    from templates_repo.models import Template
+
+    pengaduan_app = factories.AppFactory(
+        slug="program-pelaporan-kota-semarang", owner_region=factories.region(THIRD)
+    )
+    base = tmp_path / "cookiecutters"
+    shutil.copytree(template_services.COOKIECUTTERS_DIR / "pengaduan", base / "pengaduan")
+    template_services.template_sync(base_dir=base)
+    assert Template.objects.get(slug="pengaduan").app == pengaduan_app
+    factories.AdoptionFactory(app=pengaduan_app, region=factories.region(HOME), stage="live", verified=True)
+    fork, _created = template_services.fork_request(
+        user=factories.StaffFactory(username="staff"), template_slug="pengaduan", region_code=HOME, context={}
+    )
+    assert template_services.fork_run(fork_id=fork.pk) == "succeeded"
+    template_services.fork_record_in_catalog(fork_id=fork.pk)
+    adoption = AppAdoption.objects.get()
+    assert (adoption.stage, adoption.verified) == ("live", True)

@@ -12,6 +12,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from registry import permissions
+
 from .. import selectors, services
 from ..filtersets import AdoptionFilterSet, AppFilterSet
 from ..models import Adoption, App
@@ -35,7 +37,8 @@ def _contacts(data):
 
 
 class AppViewSet(viewsets.ModelViewSet):
-    """Apps that regions build. Reading is public; staff and editors/admins of the owner region write."""
+    """Apps that regions build. Reading is public; staff and editors/admins of the owner region write;
+    only staff set `source`."""
 
     queryset = selectors.app_queryset()
     serializer_class = AppDetailSerializer
@@ -111,6 +114,7 @@ class AppViewSet(viewsets.ModelViewSet):
             raise PermissionDenied(
                 _("Only the owner region's editors and administrators can record its apps.")
             )
+        permissions.check_source_change(self.request.user, new=data.get("source"))
         app = services.app_create(
             owner_region=region,
             created_by=self.request.user,
@@ -140,6 +144,7 @@ class AppViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("owner_region", None)
+        permissions.check_source_change(request.user, new=data.get("source"), current=app.source)
         figures = _figures(data.pop("figures")) if "figures" in data else None
         contacts = _contacts(data.pop("contacts")) if "contacts" in data else None
         services.app_update(app=app, figures=figures, contacts=contacts, mous=data.pop("mous", None), **data)

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 
 from .. import permissions, selectors, services
 from ..filtersets import MoUFilterSet, RegionFilterSet, StudyVisitFilterSet
@@ -45,12 +45,6 @@ def _require_writer(user, region_codes, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _check_source(user, data: dict, current: str = "") -> None:
-    """Only staff name a record's source; sending back the source it already has is no change."""
-    if data.get("source", current) != current and not permissions.user_can_set_source(user):
-        raise ValidationError({"source": [_("Only staff can set where a record comes from.")]})
-
-
 class MoUViewSet(viewsets.ModelViewSet):
     """MoUs between regions. Reading is public; staff and editors/admins of a party region write; only
     staff set `source`."""
@@ -70,7 +64,7 @@ class MoUViewSet(viewsets.ModelViewSet):
             [party.region.code for party in parties],
             _("You can only record MoUs to which one of your regions is a party."),
         )
-        _check_source(self.request.user, data)
+        permissions.check_source_change(self.request.user, new=data.get("source"))
         mou = services.mou_create(created_by=self.request.user, parties=parties, **data)
         serializer.instance = selectors.mou_list().get(pk=mou.pk)
 
@@ -82,7 +76,7 @@ class MoUViewSet(viewsets.ModelViewSet):
             _("Only a party region's editors and administrators can change this MoU."),
         )
         data = dict(serializer.validated_data)
-        _check_source(self.request.user, data, mou.source)
+        permissions.check_source_change(self.request.user, new=data.get("source"), current=mou.source)
         parties = _parties(data.pop("parties")) if "parties" in data else None
         if parties is not None:
             _require_writer(
@@ -105,7 +99,8 @@ class MoUViewSet(viewsets.ModelViewSet):
 class StudyVisitViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Study visits (studi banding). Staff and editors/admins of the visiting region record them."""
+    """Study visits (studi banding). Staff and editors/admins of the visiting region record them; only
+    staff set `source`."""
 
     serializer_class = StudyVisitSerializer
     filterset_class = StudyVisitFilterSet
@@ -120,5 +115,6 @@ class StudyVisitViewSet(
             [data["visiting_region"].code],
             _("You can only record visits made by one of your regions."),
         )
+        permissions.check_source_change(self.request.user, new=data.get("source"))
         visit = services.visit_create(created_by=self.request.user, **data)
         serializer.instance = selectors.visit_list().get(pk=visit.pk)
