@@ -6,7 +6,10 @@ from pathlib import Path
 from celery import Celery, states
 from celery.signals import task_postrun
 
+from . import broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+broker.register()  # the embedded broker's lumbungfs:// scheme, before any connection is made
 
 app = Celery("lumbung")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -115,6 +115,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: catalog pages, counts and facets are cached and invalidated by a version number bumped on
 # every catalog write. Several processes or machines need a shared cache (redis://...) for that.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://lumbung")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # An unreachable Redis degrades to uncached answers, never to errors (config/cache.py), and is given
+    # up on quickly rather than holding a request.
+    CACHES["default"]["BACKEND"] = "config.cache.FailSoftRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
 
 # Auth -------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -251,10 +258,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery ------------------------------------------------------------------------------------------
-# Default broker: kombu's filesystem transport under var/, so no server is needed on a laptop.
+# Default broker: files under var/, so no server is needed on a laptop. kombu's own filesystem transport
+# lets a reader see half-written files (its issue #1551: it stopped `make run`'s worker); config/broker.py
+# is that transport with atomic writes and claims, and a "filesystem://" URL is given it too.
 # "localhost" only so that kombu does not warn of a missing host name: the transport has none.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://localhost//")
-if CELERY_BROKER_URL.startswith("filesystem"):
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="lumbungfs://localhost//")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_URL = "lumbungfs://" + CELERY_BROKER_URL.removeprefix("filesystem://")
+if CELERY_BROKER_URL.startswith("lumbungfs://"):
     _broker_dir = BASE_DIR / env("CELERY_FS_BROKER_DIR", default=str(VAR_DIR / "celery-broker"))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -281,6 +292,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# How often beat runs the fork sweeper (forks left queued by a broker outage, or held by a dead worker).
+LUMBUNG_FORK_SWEEP_SECONDS = env.float("LUMBUNG_FORK_SWEEP_SECONDS", default=10.0)
 CELERY_BEAT_SCHEDULE = {
     "registry-mou-expiry-notices": {
         "task": "registry.tasks.send_mou_expiry_notices",
@@ -288,7 +301,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "templates-repo-sweep-forks": {
         "task": "templates_repo.tasks.sweep_forks",
-        "schedule": 60.0,
+        "schedule": LUMBUNG_FORK_SWEEP_SECONDS,
     },
 }
 
@@ -297,12 +310,13 @@ CELERY_BEAT_SCHEDULE = {
 LUMBUNG_BENCH = env.bool("LUMBUNG_BENCH", default=False)
 LUMBUNG_MOU_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 LUMBUNG_MOU_EXPIRY_NOTICE_DAYS = 30
-# Forks: limits per render, and how long a worker holds a fork (longer than the hard time limit, so a
-# live worker is always stopped by its limit before another delivery may take the fork over).
+# Forks: limits per render, and how long a worker holds a fork without renewing its lease.
 LUMBUNG_FORK_MAX_FILES = env.int("LUMBUNG_FORK_MAX_FILES", default=500)
 LUMBUNG_FORK_MAX_BYTES = env.int("LUMBUNG_FORK_MAX_BYTES", default=20 * 1024 * 1024)
 LUMBUNG_FORK_MAX_SECONDS = env.float("LUMBUNG_FORK_MAX_SECONDS", default=120.0)
-LUMBUNG_FORK_LEASE_SECONDS = env.int("LUMBUNG_FORK_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# A rendering worker renews its lease every third of it (templates_repo/leases.py), so a dead worker's fork
+# is taken over within seconds while a live one keeps it however long the render takes.
+LUMBUNG_FORK_LEASE_SECONDS = env.int("LUMBUNG_FORK_LEASE_SECONDS", default=15)
 LUMBUNG_FORK_REQUEUE_AFTER_SECONDS = env.int("LUMBUNG_FORK_REQUEUE_AFTER_SECONDS", default=60)
 # Inventory imports (catalog.importers): limits checked before a file is parsed, and the size above which
 # an import runs in a Celery task with a progress page instead of during the request.

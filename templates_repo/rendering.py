@@ -100,6 +100,10 @@ class RenderLimitExceeded(RenderError):
         self.limit = limit
 
 
+class RenderCancelled(RenderError):
+    """The caller asked the render to stop (its `RenderLimits.should_stop` answered true)."""
+
+
 class ArchiveError(Exception):
     """A zip archive would contain, or contains, an entry that is unsafe to extract."""
 
@@ -127,6 +131,8 @@ class RenderLimits:
     max_seconds: float = 60.0
     # One file: bounds the memory a single template (or a single expression in it) can take.
     max_file_bytes: int = 2 * 1024 * 1024
+    # Asked as often as the clock: true stops the render (a fork whose worker lost its lease).
+    should_stop: Callable[[], bool] | None = field(default=None, compare=False)
 
 
 DEFAULT_LIMITS = RenderLimits()
@@ -496,6 +502,8 @@ class _Budget:
         self.current = ""
 
     def check_time(self) -> None:
+        if self.limits.should_stop is not None and self.limits.should_stop():
+            raise RenderCancelled(_("The render was stopped: this worker no longer holds the fork."))
         if time.monotonic() > self.deadline:
             raise RenderLimitExceeded(
                 _("Rendering took longer than the limit of %(seconds)s seconds.")

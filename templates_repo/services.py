@@ -5,6 +5,7 @@ A fork goes queued -> running -> succeeded | failed, or cancelled. The Celery ta
 """
 
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -14,7 +15,6 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import fields as dataclass_fields
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -30,10 +30,11 @@ from django.utils.translation import gettext as _
 from catalog import services as catalog_services
 from catalog.choices import AdoptionStage
 from catalog.models import App
+from config.queueing import enqueue_on_commit
 from registry.choices import MoUStatus, RegionKind
 from registry.models import Agency, MoU, MoUParty, Region
 
-from . import rendering, selectors
+from . import leases, rendering, selectors
 from .choices import FINISHED_STATUSES, ForkStatus
 from .models import Fork, Template, TemplateVersion
 
@@ -199,10 +200,11 @@ def request_fingerprint(*, template: str, version, region: str, context) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _enqueue(fork_id) -> None:
+def _enqueue_on_commit(fork_id) -> None:
     from .tasks import render_fork
 
-    render_fork.delay(str(fork_id))
+    # The fork is saved whatever the broker does: one that cannot be queued now is queued by the sweeper.
+    enqueue_on_commit(render_fork, str(fork_id))
 
 
 def fork_request(
@@ -261,7 +263,7 @@ def fork_request(
             log=[_log_line(_("Queued: %(template)s v%(version)s for %(region)s.") % {
                 "template": template.slug, "version": version.number, "region": region.name})],
         )  # fmt: skip
-        transaction.on_commit(partial(_enqueue, fork.pk), robust=True)
+        _enqueue_on_commit(fork.pk)
         return fork
 
     if not idempotency_key:
@@ -283,6 +285,15 @@ def _log_line(message: str) -> str:
     return f"{timezone.localtime().isoformat(timespec='seconds')} {message}"
 
 
+class ForkHeld(Exception):
+    """Another delivery holds the fork's lease; `retry_in` seconds from now it will have run out unless
+    that delivery's worker is alive and renewing it."""
+
+    def __init__(self, retry_in: float) -> None:
+        super().__init__(retry_in)
+        self.retry_in = retry_in
+
+
 def _claim(fork: Fork) -> bool:
     """Take `fork`, as just read, for this delivery: a queued fork, or a running one whose lease ran out.
 
@@ -299,7 +310,7 @@ def _claim(fork: Fork) -> bool:
     params = {"slug": fork.template.slug, "version": fork.version.number}
     changes = {
         "status": ForkStatus.RUNNING,
-        "lease_expires_at": now + datetime.timedelta(seconds=settings.LUMBUNG_FORK_LEASE_SECONDS),
+        "lease_expires_at": leases.lease_expiry(now),
         "started_at": now,
         "attempts": fork.attempts + 1,
         "progress": 30,
@@ -378,14 +389,24 @@ def fork_run(*, fork_id) -> str:
     """Render a fork, then record it in the catalog. Safe to call more than once and concurrently: only one
     delivery renders, and only the delivery holding the latest claim can mark the fork succeeded."""
     fork = selectors.fork_for_render(fork_id=fork_id)
-    if fork is None or not _claim(fork):
+    if fork is None:
+        return "skipped"
+    if not _claim(fork):
+        now = timezone.now()
+        if fork.status == ForkStatus.RUNNING and fork.lease_expires_at and fork.lease_expires_at >= now:
+            # Another delivery holds it, alive or not: look again once its lease would have run out.
+            raise ForkHeld((fork.lease_expires_at - now).total_seconds() + 1)
         return "skipped"
     fork.version.template = fork.template  # the same row, already loaded
     try:
-        with tempfile.TemporaryDirectory(prefix=f"lumbung-fork-{fork.pk}-") as tmp:
+        with (
+            leases.LeaseKeeper(fork.pk, fork.attempts) as lease,
+            tempfile.TemporaryDirectory(prefix=f"lumbung-fork-{fork.pk}-") as tmp,
+        ):
             workdir = Path(tmp)
             template_dir = template_dir_of(fork.version)
-            result = rendering.render_template(template_dir, fork.context, workdir / "out", limits=_limits())
+            limits = dataclasses.replace(_limits(), should_stop=lease.is_lost)
+            result = rendering.render_template(template_dir, fork.context, workdir / "out", limits=limits)
             rendered = _log_line(
                 _("Rendered %(count)d files; packing the archive.") % {"count": len(result.files)}
             )
@@ -395,6 +416,9 @@ def fork_run(*, fork_id) -> str:
                 result.root, archive_path, extra_files={".lumbung.json": metadata.encode()}
             )
             outcome = _finish_success(fork, archive_path, info, log=[*fork.log, rendered])
+    except rendering.RenderCancelled:
+        logger.warning("Fork %s: this delivery lost its lease; its render was stopped.", fork.pk)
+        return "discarded"
     except rendering.RenderLimitExceeded as exc:
         return _finish_failure(fork, _("A limit was exceeded: %(reason)s") % {"reason": exc})
     except (rendering.RenderError, rendering.TemplateError) as exc:
@@ -527,7 +551,7 @@ def fork_retry(*, fork: Fork) -> Fork:
         status=ForkStatus.QUEUED, error="", progress=0, queued_at=timezone.now(), finished_at=None,
         log=[*fork.log, _log_line(_("Queued again."))],
     )  # fmt: skip
-    transaction.on_commit(partial(_enqueue, fork.pk), robust=True)
+    _enqueue_on_commit(fork.pk)
     fork.refresh_from_db()
     return fork
 
@@ -545,7 +569,7 @@ def fork_sweep(*, now: datetime.datetime | None = None) -> int:
     ids = list(Fork.objects.filter(stale_queued | lost_running).values_list("pk", flat=True)[:500])
     for fork_id in ids:
         Fork.objects.filter(pk=fork_id, status=ForkStatus.QUEUED).update(queued_at=now)
-        _enqueue(fork_id)
+        _enqueue_on_commit(fork_id)
     unrecorded = Fork.objects.filter(
         status=ForkStatus.SUCCEEDED, catalog_recorded_at__isnull=True, finished_at__lt=grace
     ).values_list("pk", flat=True)[:500]

@@ -9,11 +9,16 @@ from . import services
 
 
 # No result stored: the fork row holds the outcome, and a result row per fork would only cost two queries.
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def render_fork(fork_id: str) -> str:
-    """Render one fork. A second delivery of a finished or running fork does nothing."""
+# A delivery that finds the fork held by another waits for that lease: this is how the redelivery of a task
+# whose worker was killed takes the fork over in seconds (bounded: a live holder finishes within the time
+# limit, and every retry first checks the fork again).
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=200)
+def render_fork(self, fork_id: str) -> str:
+    """Render one fork. A second delivery of a finished fork does nothing."""
     try:
         return services.fork_run(fork_id=fork_id)
+    except services.ForkHeld as held:
+        raise self.retry(countdown=held.retry_in) from None
     except SoftTimeLimitExceeded:
         connections.close_all()  # the time limit may have interrupted a query: start afresh
         services.fork_fail_unexpectedly(

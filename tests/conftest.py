@@ -107,14 +107,16 @@ def worker_env(tmp_path: Path, extra: dict | None = None) -> dict:
     return env
 
 
-def start_worker(tmp_path: Path, extra_env: dict | None = None, name: str = "worker") -> subprocess.Popen:
+def start_worker(
+    tmp_path: Path, extra_env: dict | None = None, name: str = "worker", pool: str = "solo"
+) -> subprocess.Popen:
     """Start a real `celery worker` process on the configured broker and wait until it is ready."""
     log_path = tmp_path / f"{name}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}", "--concurrency=1",
+                "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
                 f"--hostname={name}-{uuid.uuid4().hex[:8]}@%h",
             ],
             cwd=ROOT, env=worker_env(tmp_path, extra_env), stdout=log, stderr=subprocess.STDOUT,
@@ -126,6 +128,21 @@ def start_worker(tmp_path: Path, extra_env: dict | None = None, name: str = "wor
             pytest.fail(f"The Celery worker did not start:\n{log_path.read_text()}")
         time.sleep(0.1)
     process.mail_dir = tmp_path / "mail"
+    process.log_path = log_path
+    return process
+
+
+def start_beat(tmp_path: Path, extra_env: dict | None = None) -> subprocess.Popen:
+    """Start a real `celery beat` (the database scheduler, as `make run` has) on the test database."""
+    log_path = tmp_path / "beat.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO", "--pidfile=",
+                f"--schedule={tmp_path / 'beat-schedule'}",
+            ],
+            cwd=ROOT, env=worker_env(tmp_path, extra_env), stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     process.log_path = log_path
     return process
 

@@ -311,7 +311,7 @@ def test_second_delivery_does_nothing(library, developer):
     assert fork.archive.name == archive and fork.attempts == 1
 
 
-def test_concurrent_claims_let_one_delivery_render(library, developer):
+def test_concurrent_claims_let_one_delivery_render(library, developer, settings):
     fork, _ = services.fork_request(
         user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
@@ -320,9 +320,39 @@ def test_concurrent_claims_let_one_delivery_render(library, developer):
     assert services._claim(first) is True
     assert services._claim(second) is False
     assert services._claim(Fork.objects.get(pk=fork.pk)) is False  # the lease of the first delivery holds
-    assert services.fork_run(fork_id=fork.pk) == "skipped"
+    # A third delivery waits for the holder's lease (the task retries then) instead of rendering too.
+    with pytest.raises(services.ForkHeld) as held:
+        services.fork_run(fork_id=fork.pk)
+    assert 0 < held.value.retry_in <= settings.LUMBUNG_FORK_LEASE_SECONDS + 1
     fork.refresh_from_db()
     assert fork.status == "running" and fork.attempts == 1 and fork.progress == 30
+
+
+@pytest.mark.django_db(transaction=True)  # the lease is renewed from another thread, on its own connection
+def test_a_live_worker_keeps_its_lease_and_a_lost_lease_stops_the_render(library, developer, settings):
+    import time
+
+    from templates_repo import leases
+
+    settings.LUMBUNG_FORK_LEASE_SECONDS = 1
+    fork, _ = services.fork_request(
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
+    )
+    assert services._claim(Fork.objects.get(pk=fork.pk))
+    with leases.LeaseKeeper(fork.pk, attempt=1) as lease:
+        time.sleep(2.5)  # more than twice the lease: renewed, so no sweep may take the fork over
+        assert services.fork_sweep() == 0
+        assert not lease.is_lost()
+        services.fork_cancel(fork=Fork.objects.get(pk=fork.pk))
+        deadline = time.monotonic() + 5
+        while not lease.is_lost() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert lease.is_lost()  # the next renewal found the fork gone: the render is told to stop
+    limits = rendering.RenderLimits(should_stop=lease.is_lost)
+    with pytest.raises(rendering.RenderCancelled):
+        rendering.render_template(
+            services.template_dir_of(fork.version), fork.context, settings.MEDIA_ROOT / "x", limits=limits
+        )
 
 
 def test_a_delivery_that_lost_its_claim_discards_its_archive(library, developer, media_root, tmp_path):
@@ -397,7 +427,7 @@ def test_sweeper_requeues_lost_forks(library, developer, monkeypatch):
     from django.utils import timezone
 
     queued = []
-    monkeypatch.setattr(services, "_enqueue", queued.append)
+    monkeypatch.setattr(services, "_enqueue_on_commit", queued.append)
     old = timezone.now() - datetime.timedelta(minutes=10)
     lost, _ = services.fork_request(
         user=developer, template_slug="pengaduan", region_code="33.25", context={}
@@ -410,6 +440,7 @@ def test_sweeper_requeues_lost_forks(library, developer, monkeypatch):
     fresh, _ = services.fork_request(
         user=developer, template_slug="perencanaan", region_code="33.25", context={}
     )
+    queued.clear()  # the requests' own queuing
     assert services.fork_sweep() == 2
     assert set(queued) == {lost.pk, crashed.pk}
     assert services.fork_run(fork_id=crashed.pk) == "succeeded"  # a lapsed lease can be taken over

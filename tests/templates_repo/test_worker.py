@@ -13,7 +13,7 @@ from django.core.management import call_command
 from templates_repo import rendering, services
 from templates_repo.models import Fork
 from templates_repo.tasks import render_fork
-from tests.conftest import member_of, start_worker, stop_worker
+from tests.conftest import member_of, start_beat, start_worker, stop_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -102,41 +102,42 @@ def slow_template(base: Path) -> None:
         )
 
 
-def test_worker_killed_mid_render_loses_nothing(regions, media_root, tmp_path, purged_broker):
+def _assert_rendered_once(fork, media_root, log_path):
+    fork.refresh_from_db()
+    assert fork.status == "succeeded", (fork.error, log_path.read_text()[-3000:])
+    assert fork.attempts == 2
+    rendering.check_archive(Path(fork.archive.path))
+    with zipfile.ZipFile(fork.archive.path) as archive:
+        assert sorted(archive.namelist()) == sorted(
+            [f"lambat_batang/lambat{n}.txt" for n in range(4)] + ["lambat_batang/.lumbung.json"]
+        )
+    assert len(list((Path(media_root) / "forks").glob("*.zip"))) == 1
+
+
+def test_worker_killed_mid_render_is_taken_over_within_a_minute(regions, media_root, tmp_path, purged_broker):
     slow_template(tmp_path / "cookiecutters")
     services.template_sync(base_dir=tmp_path / "cookiecutters")
     developer = member_of("33.25", "developer")
 
-    first = start_worker(tmp_path, {"LUMBUNG_FORK_LEASE_SECONDS": "2"}, name="first")
-    fork, _ = services.fork_request(
-        user=developer,
-        template_slug="lambat",
-        region_code="33.25",
-        context={},
-    )
+    first = start_worker(tmp_path, name="first")
+    fork, _ = services.fork_request(user=developer, template_slug="lambat", region_code="33.25", context={})
     try:
         wait_for(lambda: fork_status(fork.pk) == "running", timeout=60, interval=0.01)
-        os.kill(first.pid, signal.SIGKILL)  # the worker dies in the middle of the render
+        os.kill(first.pid, signal.SIGKILL)  # the whole worker dies in the middle of the render
         first.wait(timeout=10)
     finally:
         stop_worker(first)
     assert fork_status(fork.pk) == "running"
 
-    second = start_worker(tmp_path, {"LUMBUNG_FORK_LEASE_SECONDS": "60"}, name="second")
+    # As under `make run`: a worker comes back and beat runs the sweeper; the dead worker's lease (15 s,
+    # no longer renewed) runs out and the fork is rendered again, once.
+    beat = start_beat(tmp_path, {"LUMBUNG_FORK_SWEEP_SECONDS": "2"})
+    second = start_worker(tmp_path, name="second")
+    available = time.monotonic()
     try:
-        # The killed worker's lease runs out; the sweeper (every minute under beat) queues the fork again.
-        wait_for(lambda: services.fork_sweep() >= 1, timeout=30, interval=0.5)
         wait_for(lambda: fork_status(fork.pk) in ("succeeded", "failed"), timeout=90)
-        fork.refresh_from_db()
-        assert fork.status == "succeeded", (fork.error, second.log_path.read_text()[-3000:])
-        assert fork.attempts == 2
-        rendering.check_archive(Path(fork.archive.path))
-        with zipfile.ZipFile(fork.archive.path) as archive:
-            assert sorted(archive.namelist()) == sorted(
-                [f"lambat_batang/lambat{n}.txt" for n in range(4)] + ["lambat_batang/.lumbung.json"]
-            )
-        archives = list((Path(media_root) / "forks").glob("*.zip"))
-        assert len(archives) == 1
+        assert time.monotonic() - available < 60
+        _assert_rendered_once(fork, media_root, second.log_path)
 
         # A late redelivery of the original message (Redis restores unacked tasks eventually) does nothing.
         task = render_fork.delay(str(fork.pk))
@@ -149,3 +150,30 @@ def test_worker_killed_mid_render_loses_nothing(regions, media_root, tmp_path, p
         assert fork.attempts == 2
     finally:
         stop_worker(second)
+        stop_worker(beat)
+
+
+def test_worker_child_killed_mid_render_is_taken_over_by_the_redelivery(
+    regions, media_root, tmp_path, purged_broker
+):
+    """A prefork child killed mid-render: its task comes back at once (reject_on_worker_lost), waits for
+    the dead child's lease and renders the fork; no sweeper needed."""
+    slow_template(tmp_path / "cookiecutters")
+    services.template_sync(base_dir=tmp_path / "cookiecutters")
+    developer = member_of("33.25", "developer")
+
+    worker = start_worker(tmp_path, name="prefork", pool="prefork")
+    try:
+        fork, _ = services.fork_request(
+            user=developer, template_slug="lambat", region_code="33.25", context={}
+        )
+        wait_for(lambda: fork_status(fork.pk) == "running", timeout=60, interval=0.01)
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+        assert len(children) == 1
+        os.kill(int(children[0]), signal.SIGKILL)
+        killed = time.monotonic()
+        wait_for(lambda: fork_status(fork.pk) in ("succeeded", "failed"), timeout=90)
+        assert time.monotonic() - killed < 60
+        _assert_rendered_once(fork, media_root, worker.log_path)
+    finally:
+        stop_worker(worker)
