@@ -1,0 +1,141 @@
+"""Outages of the broker and the cache: slower answers at worst, never a 500, nothing lost."""
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from templates_repo import services
+from templates_repo.models import Fork
+from tests.conftest import member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _redis_server(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.05)
+    process.kill()
+    pytest.fail("redis-server did not start")
+
+
+@pytest.fixture
+def own_redis():
+    """A Redis server of this test's own, which the test may stop and start again."""
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs redis-server for the broker outage test")
+        pytest.skip("redis-server is not installed")
+    port = _free_port()
+    servers = [_redis_server(port)]
+
+    class Server:
+        url = f"redis://127.0.0.1:{port}/0"
+
+        def stop(self):
+            servers[-1].terminate()
+            servers[-1].wait(timeout=10)
+
+        def start(self):
+            servers.append(_redis_server(port))
+
+    yield Server()
+    for process in servers:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def broker_on(own_redis):
+    from config.celery_app import app
+
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.broker_url, app.conf.broker_transport_options = own_redis.url, {}
+    reset_pools()
+    yield own_redis
+    app.conf.broker_url, app.conf.broker_transport_options = saved
+    reset_pools()
+
+
+def _queued_messages(url: str) -> int:
+    import redis
+
+    return redis.Redis.from_url(url).llen("celery")
+
+
+@pytest.mark.django_db(transaction=True)  # the task is queued after commit
+def test_a_fork_requested_while_the_broker_is_down_is_accepted_and_queued_later(
+    api, regions, broker_on, media_root
+):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    services.template_sync()
+    api.force_authenticate(member_of("33.25", "developer"))
+    body = {"template": "pengaduan", "region": "33.25", "context": {}}
+
+    assert api.post("/api/v1/forks/", body, format="json").status_code == 202
+    assert _queued_messages(broker_on.url) == 1
+
+    broker_on.stop()
+    answers = [api.post("/api/v1/forks/", body, format="json") for _ in range(3)]
+    assert [a.status_code for a in answers] == [202, 202, 202], answers[0].content
+    ids = [a.json()["id"] for a in answers]
+    assert Fork.objects.filter(pk__in=ids, status="queued").count() == 3  # saved once each
+
+    broker_on.start()
+    Fork.objects.filter(pk__in=ids).update(queued_at="2020-01-01T00:00:00Z")
+    assert services.fork_sweep() == 3  # beat's sweeper queues what the outage left
+    assert _queued_messages(broker_on.url) == 3
+
+
+@pytest.mark.parametrize("path", ["/api/v1/apps/", "/api/v1/apps/?search=pengaduan", "/aplikasi/"])
+def test_pages_answer_without_the_cache_while_redis_is_down(client, regions, path):
+    from django.core.management import call_command
+
+    call_command("load_demo")
+    closed = f"redis://127.0.0.1:{_free_port()}/1"  # nothing listens there
+    backend = {"BACKEND": "config.cache.FailSoftRedisCache", "LOCATION": closed,
+               "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}  # fmt: skip
+    with override_settings(CACHES={"default": backend}):
+        caches._settings = None
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            caches._settings = None
+
+
+def test_the_plain_redis_cache_would_fail_there():
+    """What the fail-soft backend is for: Django's own answers an unreachable Redis with an error."""
+    from django.core.cache.backends.redis import RedisCache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    cache = RedisCache(f"redis://127.0.0.1:{_free_port()}/1", {"OPTIONS": {"socket_connect_timeout": 0.5}})
+    with pytest.raises(RedisConnectionError):
+        cache.get("x")
