@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "simple_history",
+    "csp",
     "registry",
     "catalog",
     "templates_repo",
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (settings below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -304,6 +308,31 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": LUMBUNG_FORK_SWEEP_SECONDS,
     },
 }
+
+# Content-Security-Policy (django-csp) and Permissions-Policy ----------------------------------------
+# Everything from the site itself; no inline script or style on any page (the templates load theirs
+# from config/static/lumbung/, Swagger UI its script from a URL). data: images are Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# No page of the site needs any of these; a script injected despite the CSP gets none of them either.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
+        "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
 # Lumbung -----------------------------------------------------------------------------------------
 # Mounts the reference views of bench/ (a bare JsonResponse, a naive icontains search).
