@@ -118,9 +118,11 @@ class App(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    # Derived columns (search text, counters kept by services) are not changes anyone made.
+    # Derived columns (search text, counters kept by services) are not changes anyone made; the MoUs
+    # covering the app are (each change of them is a record of its own).
     history = HistoricalRecords(
-        excluded_fields=["search_document", "search_vector", "adoption_count", "has_template"]
+        excluded_fields=["search_document", "search_vector", "adoption_count", "has_template"],
+        m2m_fields=["mous"],
     )
 
     class Meta:

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 
 from catalog.models import Adoption, App
-from registry.models import Membership, MoU, MoUParty
+from registry.models import Membership, MoUParty
 from registry.services import membership_set
 from templates_repo.models import Template
 from tests import factories
@@ -41,6 +41,18 @@ def test_api_patch_of_an_app_is_recorded_with_user_and_fields(api, batang_editor
     assert {"status", "name"} <= changed_fields(record)
     # Derived columns (search text, counters) are not part of the trail.
     assert not {"search_document", "search_vector", "adoption_count"} & changed_fields(record)
+
+
+def test_the_mous_covering_an_app_are_part_of_its_trail(api, batang_editor):
+    app = factories.AppFactory(slug="mine", owner_region=factories.region("33.25"))
+    mou = factories.MoUFactory()
+    api.force_authenticate(batang_editor)
+    response = api.patch("/api/v1/apps/mine/", {"mous": [mou.pk]}, format="json")
+    assert response.status_code == 200, response.json()
+    record = app.history.first()
+    assert record.history_user == batang_editor
+    assert [row.mou_id for row in record.mous.all()] == [mou.pk]
+    assert "mous" in changed_fields(record)
 
 
 def test_admin_edit_of_an_mou_is_recorded_with_user_and_fields(client, root):
