@@ -24,10 +24,11 @@ setup: install
 	DEBUG=1 $(BIN)/python manage.py sync_templates
 	DEBUG=1 $(BIN)/python manage.py ensure_demo_users
 
-# Web server, Celery worker and Celery beat on the embedded broker; Ctrl-C (or SIGTERM) stops all three.
+# Web server, Celery worker and Celery beat on the embedded broker, supervised by config/devstack.py (a
+# process that dies is reported and started again); Ctrl-C (or SIGTERM) stops all three.
 run: setup
 	@echo "Lumbung: http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	DEBUG=1 PORT=$(PORT) PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/honcho start --no-prefix -f Procfile
+	DEBUG=1 PORT=$(PORT) PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/python -m config.devstack Procfile
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
