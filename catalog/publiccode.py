@@ -91,6 +91,7 @@ from .choices import (
 from .models import Adoption, App, AppContact
 from .services import ContactInput, adoption_record_unverified, agency_of, app_create, app_update
 from .validators import normalize_license
+from .yaml_loader import YAMLLimitError, bounded_load
 
 PUBLICCODE_VERSION = "0.4"
 PUBLICCODE_MAX_BYTES = 256 * 1024
@@ -514,7 +515,15 @@ def _load(text: str | bytes) -> dict:
     if len(text) > PUBLICCODE_MAX_BYTES or len(text.encode("utf-8")) > PUBLICCODE_MAX_BYTES:
         raise _too_large()
     try:
-        doc = yaml.safe_load(text.removeprefix("\ufeff"))
+        doc = bounded_load(text.removeprefix("\ufeff"))
+    except YAMLLimitError as exc:
+        mark = exc.problem_mark
+        message = _("Line %(line)d, column %(column)d: %(problem)s") % {
+            "line": mark.line + 1,
+            "column": mark.column + 1,
+            "problem": exc.message,
+        }
+        raise _document_error(message) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
