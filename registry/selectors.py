@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from .choices import WRITER_ROLES
 from .models import Agency, Membership, MoU, MoUParty, Region, StudyVisit
@@ -75,11 +76,45 @@ def mou_document_visible(user: User, mou: MoU, *, region_codes: set[str] | None 
     return any(party.region_id in region_codes for party in mou.parties.all())
 
 
+def _party_changes(rows) -> list[str]:
+    """What one save did to the parties, net: the services replace them all (removed, then added again)."""
+    removed = {row.region_id: row for row in rows if row.history_type == "-"}
+    added = {row.region_id: row for row in rows if row.history_type == "+"}
+    changes = []
+    for row in rows:
+        code = row.region_id
+        if row.history_type == "+" and code not in removed:
+            changes.append(_("%(region)s added as a party") % {"region": row.region.name})
+        elif row.history_type == "-" and code not in added:
+            changes.append(_("%(region)s removed as a party") % {"region": row.region.name})
+        elif row.history_type != "-" and (row.history_type == "~" or code in removed):
+            before = removed.get(code) or row.prev_record
+            fields = ("signatory_name", "signatory_title", "agency_id", "position")
+            if before is None or any(getattr(before, name) != getattr(row, name) for name in fields):
+                changes.append(
+                    _("%(region)s: signed by %(name)s, %(title)s")
+                    % {"region": row.region.name, "name": row.signatory_name, "title": row.signatory_title}
+                )
+    return changes
+
+
 def mou_history(mou: MoU, *, limit: int = 50) -> list[dict]:
-    """The MoU's audit trail, newest first: when, who, and for a change each field's old and new value."""
+    """The MoU's audit trail, newest first: when, who, each field's old and new value, and what changed
+    among the parties (each party change belongs to the MoU save just before it: the MoU is saved first)."""
     records = list(
         mou.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
+    party_rows: dict[int, list] = {}
+    if records:
+        rows = (
+            MoUParty.history.filter(mou_id=mou.pk, history_date__gte=records[-1].history_date)
+            .select_related("region")
+            .order_by("history_date", "history_id")
+        )
+        for row in rows:
+            owner = next((record for record in records if record.history_date <= row.history_date), None)
+            if owner is not None:
+                party_rows.setdefault(owner.history_id, []).append(row)
     entries = []
     for record, previous in zip(records[:limit], [*records[1:], None], strict=False):
         changes = []
@@ -100,6 +135,9 @@ def mou_history(mou: MoU, *, limit: int = 50) -> list[dict]:
                 "user": record.history_user,
                 "type": record.history_type,
                 "changes": changes,
+                "party_changes": _party_changes(party_rows.get(record.history_id, []))
+                if record.history_type == "~"
+                else [],
             }
         )
     return entries

@@ -153,3 +153,23 @@ def test_mou_page_shows_history_to_staff_only(client, root, batang_editor):
     assert page.status_code == 200
     assert "Riwayat perubahan" not in page.content.decode()
     assert "mou_history" not in page.context
+
+
+def test_mou_page_shows_party_changes_net_of_the_services_replacing_them(api, client, root, batang_editor):
+    mou = factories.MoUFactory(party_codes=("33.25", "33.74"))
+    api.force_authenticate(batang_editor)
+    parties = [
+        # Batang unchanged, Semarang gone, Kota Pekalongan new.
+        {"region": "33.25", "signatory_name": "Penandatangan 33.25", "signatory_title": "Kepala Daerah"},
+        {"region": "33.75", "signatory_name": "Wali Kota C", "signatory_title": "Wali Kota Pekalongan"},
+    ]
+    response = api.patch(f"/api/v1/mous/{mou.pk}/", {"parties": parties, "title": "Baru"}, format="json")
+    assert response.status_code == 200, response.json()
+    client.force_login(root)
+    entry = client.get(mou.get_absolute_url()).context["mou_history"][0]
+    assert entry["user"] == batang_editor
+    assert [change["field"] for change in entry["changes"]] == ["title"]
+    assert entry["party_changes"] == [
+        "Kota Semarang dihapus dari para pihak",
+        "Kota Pekalongan ditambahkan sebagai pihak",
+    ]
