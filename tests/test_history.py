@@ -173,3 +173,22 @@ def test_mou_page_shows_party_changes_net_of_the_services_replacing_them(api, cl
         "Kota Semarang dihapus dari para pihak",
         "Kota Pekalongan ditambahkan sebagai pihak",
     ]
+
+
+def test_admin_history_pages_show_the_trail(client, root, batang_editor):
+    app = factories.AppFactory(slug="mine", owner_region=factories.region("33.25"))
+    adoption = factories.AdoptionFactory(app=app, region=factories.region("33.74"))
+    template = Template.objects.create(
+        slug="uji", name="Uji", description="d", category="pengaduan", mentor_region=factories.region("33.74")
+    )
+    membership = Membership.objects.get(user=batang_editor)
+    client.force_login(root)
+    for path in (
+        f"/admin/catalog/app/{app.pk}/history/",
+        f"/admin/catalog/adoption/{adoption.pk}/history/",
+        f"/admin/templates_repo/template/{template.pk}/history/",
+        f"/admin/registry/membership/{membership.pk}/history/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert list(response.context["page_obj"]), path
