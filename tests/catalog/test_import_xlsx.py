@@ -309,3 +309,14 @@ def test_command_refuses_a_bomb(batang, tmp_path):
     path.write_bytes(xlsx(shared=shared_strings_bomb(60)))
     with pytest.raises(CommandError, match="unpacks to too much data"):
         call_command("import_apps", str(path), "--region", BATANG)
+
+
+def test_the_refusals_are_in_indonesian_by_default(batang, no_parsing):
+    with translation.override("id"):
+        assert refused(xlsx(sheet_xml([HEADER, ROW], prolog=DTD))) == [
+            "“hostile.xlsx” berisi DTD atau deklarasi entitas, yang tidak pernah ada dalam lembar kerja; "
+            "berkas tidak dibaca."
+        ]
+        assert refused(xlsx(shared=shared_strings_bomb(20)))[0].endswith(
+            "(sebuah “bom zip”); berkas tidak dibaca."
+        )
