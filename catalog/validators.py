@@ -51,7 +51,8 @@ def _spdx_normalized(value: str) -> str | None:
     """The normalized expression, or None for anything the SPDX list does not make a licence expression.
 
     Not `Licensing.validate()`: it fails itself (AttributeError) on the ExpressionErrors that carry no
-    `token_string`, e.g. for "MIT AND", "=" or "MIT=".
+    `token_string`, e.g. for "MIT AND", "=" or "MIT=". And not only the parser's own errors either: "()"
+    raises IndexError in it. Whatever it raises, the text is not an expression we can store.
     """
     licensing = _spdx()
     try:
@@ -59,7 +60,9 @@ def _spdx_normalized(value: str) -> str | None:
         if parsed is None or licensing.unknown_license_keys(parsed):
             return None
         return str(parsed)
-    except (ExpressionError, ParseError, TypeError, ValueError, RecursionError):
+    except (ExpressionError, ParseError):
+        return None
+    except Exception:  # a parser bug on odd input (see above) is still invalid input
         return None
 
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from django.core.exceptions import ValidationError
 from django.utils import translation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from catalog.importers import apps_import_file
@@ -30,6 +30,9 @@ BAD_LICENSES = [
     "MIT)",
     "AND",
     "MIT WITH GPL-2.0",
+    "()",
+    "(())",
+    "MIT AND ()",
     "x" * 5000,
 ]
 
@@ -63,7 +66,9 @@ _LICENSE_WORDS = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example("()")  # found by this test: an IndexError inside the parser
+@example("MIT AND")
 @given(st.one_of(st.text(max_size=60), st.lists(_LICENSE_WORDS, max_size=12).map(" ".join)))
 def test_any_text_gives_an_expression_or_a_validation_error(value):
     try:
