@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.db import models
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
+
+from config.uploads import ServedFileInput
 
 from . import services
 from .admin_import import import_urls
@@ -19,6 +23,14 @@ class FigureInline(admin.TabularInline):
 class ScreenshotInline(admin.TabularInline):
     model = Screenshot
     extra = 0
+    # The current image links to the view that serves it: nothing is served from MEDIA_URL.
+    formfield_overrides = {
+        models.ImageField: {
+            "widget": ServedFileInput(
+                lambda shot: reverse("catalog:screenshot", kwargs={"slug": shot.app.slug, "pk": shot.pk})
+            )
+        }
+    }
 
 
 class AdoptionInline(admin.TabularInline):

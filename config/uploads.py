@@ -8,6 +8,7 @@ documents, with `nosniff` and a sandboxing policy so that no browser runs anythi
 import datetime
 import uuid
 
+from django import forms
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 
@@ -74,3 +75,29 @@ def file_response(file, *, content_type: str, filename: str, as_attachment: bool
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     return response
+
+
+class _ServedFile:
+    """A stored file as the admin's file input shows it: its name, linked to the view that serves it."""
+
+    def __init__(self, file, url: str):
+        self.name, self.url = file.name, url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServedFileInput(forms.ClearableFileInput):
+    """The admin's file input, linking the current file to `url_for(instance)` instead of MEDIA_URL
+    (which serves nothing)."""
+
+    def __init__(self, url_for, attrs=None):
+        super().__init__(attrs)
+        self.url_for = url_for
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        instance = getattr(value, "instance", None)
+        if value and instance is not None and instance.pk is not None:
+            return _ServedFile(value, self.url_for(instance))
+        return value

@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from config.uploads import ServedFileInput
 
 from .choices import MoUStatus, RegionKind
 from .forms import MoUPartyInlineFormSet
@@ -105,6 +109,12 @@ class MoUAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "number", "parties__region__name", "parties__region__code")
     date_hierarchy = "signed_on"
     readonly_fields = ("created_by", "created_at", "updated_at")
+    # The current document links to its download view: nothing is served from MEDIA_URL.
+    formfield_overrides = {
+        models.FileField: {
+            "widget": ServedFileInput(lambda mou: reverse("registry:mou-document", kwargs={"pk": mou.pk}))
+        }
+    }
     fieldsets = (
         (None, {"fields": ("title", "number", "scope")}),
         (_("Dates"), {"fields": ("signed_on", "signed_at", "starts_on", "ends_on")}),

@@ -91,3 +91,12 @@ def test_screenshot_of_another_app_or_unknown_is_404(client, regions, media_root
     factories.AppFactory(slug="lain")
     assert client.get(f"/aplikasi/lain/tangkapan-layar/{shot.pk}/").status_code == 404
     assert client.get("/aplikasi/lapor/tangkapan-layar/999999/").status_code == 404
+
+
+def test_admin_links_the_current_screenshot_to_its_view(client, regions, media_root):
+    app = factories.AppFactory(slug="lapor")
+    shot = add_screenshot(app, "a.png", image_bytes())
+    client.force_login(factories.StaffFactory(is_superuser=True))
+    page = client.get(f"/admin/catalog/app/{app.pk}/change/").content.decode()
+    assert f'href="/aplikasi/lapor/tangkapan-layar/{shot.pk}/"' in page
+    assert "/media/" not in page

@@ -162,3 +162,12 @@ def test_media_url_is_not_served_even_in_development(settings, media_root):
     finally:
         settings.DEBUG = False
         importlib.reload(config.urls)
+
+
+def test_admin_links_the_current_document_to_the_download_view(client, regions, media_root):
+    mou = factories.MoUFactory()
+    mou.document.save("signed.pdf", ContentFile(pdf_bytes(1)))
+    client.force_login(factories.StaffFactory(is_superuser=True))
+    page = client.get(f"/admin/registry/mou/{mou.pk}/change/").content.decode()
+    assert f'href="/mou/{mou.pk}/dokumen/"' in page
+    assert "/media/" not in page
