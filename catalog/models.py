@@ -302,6 +302,8 @@ class ImportJob(models.Model):
     report = models.JSONField(_("report"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    # When the task was last sent to the broker; the sweeper sends it again when no worker took it.
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -20,3 +20,9 @@ def run_import_job(job_id: str) -> str:
             job_id=job_id, reason=_("The import took longer than the time limit; nothing was saved.")
         )
         return "failed"
+
+
+@shared_task
+def sweep_import_jobs() -> int:
+    """Every minute: queue again the imports a lost message or a dead worker left undone."""
+    return jobs.import_job_sweep()

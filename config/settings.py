@@ -307,6 +307,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "templates_repo.tasks.sweep_forks",
         "schedule": LUMBUNG_FORK_SWEEP_SECONDS,
     },
+    "catalog-sweep-import-jobs": {
+        "task": "catalog.tasks.sweep_import_jobs",
+        "schedule": 60.0,
+    },
 }
 
 # Content-Security-Policy (django-csp) and Permissions-Policy ----------------------------------------
@@ -356,6 +360,8 @@ LUMBUNG_IMPORT_MAX_COMPRESSION_RATIO = env.int("LUMBUNG_IMPORT_MAX_COMPRESSION_R
 LUMBUNG_IMPORT_MAX_ZIP_MEMBERS = env.int("LUMBUNG_IMPORT_MAX_ZIP_MEMBERS", default=100)
 LUMBUNG_IMPORT_BACKGROUND_ROWS = env.int("LUMBUNG_IMPORT_BACKGROUND_ROWS", default=500)
 LUMBUNG_IMPORT_BACKGROUND_BYTES = env.int("LUMBUNG_IMPORT_BACKGROUND_BYTES", default=1024 * 1024)
+# A background import still queued this long after it was sent is sent again (beat: sweep_import_jobs).
+LUMBUNG_IMPORT_REQUEUE_AFTER_SECONDS = env.int("LUMBUNG_IMPORT_REQUEUE_AFTER_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

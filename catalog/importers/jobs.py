@@ -13,6 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,7 @@ def import_job_create(
         estimated_rows=upload.estimated_rows,
         dry_run=dry_run,
         language=language or translation.get_language() or settings.LANGUAGE_CODE,
+        queued_at=timezone.now(),
     )
     # Never the uploader's file name: a generated one, with the type found in the content.
     job.file.save(f"{uuid.uuid4().hex}.{upload.kind}", ContentFile(upload.data), save=False)
@@ -64,6 +66,24 @@ def _enqueue(job_id) -> None:
     from ..tasks import run_import_job
 
     run_import_job.delay(str(job_id))
+
+
+def import_job_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the jobs a lost task left undone; returns how many.
+
+    A job still queued a while after it was sent (the broker lost the message, or was down when the
+    job was created), or running past its lease (its worker died). A duplicate delivery is harmless:
+    only one claims the job.
+    """
+    now = now or timezone.now()
+    grace = now - datetime.timedelta(seconds=settings.LUMBUNG_IMPORT_REQUEUE_AFTER_SECONDS)
+    stale_queued = Q(status=ImportJobStatus.QUEUED, queued_at__lt=grace)
+    lost_running = Q(status=ImportJobStatus.RUNNING, started_at__lt=now - _lease())
+    ids = list(ImportJob.objects.filter(stale_queued | lost_running).values_list("pk", flat=True)[:100])
+    for job_id in ids:
+        ImportJob.objects.filter(pk=job_id).update(queued_at=now)
+        transaction.on_commit(partial(_enqueue, job_id), robust=True)
+    return len(ids)
 
 
 def import_job_run(*, job_id) -> str:

@@ -254,3 +254,24 @@ def test_a_real_worker_imports_a_large_file(rf, batang, superuser, model_admin, 
         assert not job.file
     finally:
         stop_worker(worker)
+
+
+def test_the_sweeper_sends_again_a_job_no_worker_took(
+    batang, superuser, background, queued, settings, django_capture_on_commit_callbacks
+):
+    from catalog.importers.jobs import import_job_sweep
+
+    upload = read_upload(io.BytesIO(to_csv(inventory(12))), filename="batang.csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_job_create(region=batang, upload=upload, created_by=superuser)
+    assert queued == [str(job.pk)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_job_sweep() == 0  # just sent: a worker may still take it
+    later = timezone.now() + datetime.timedelta(seconds=settings.LUMBUNG_IMPORT_REQUEUE_AFTER_SECONDS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep_import_jobs() == 0
+        assert import_job_sweep(now=later) == 1  # the broker lost the message
+    assert queued == [str(job.pk)] * 2
+    assert import_job_run(job_id=job.pk) == "succeeded"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_job_sweep(now=later + datetime.timedelta(hours=1)) == 0
