@@ -70,8 +70,9 @@ class BoundedLoader(yaml.SafeLoader):
     def construct_object(self, node, deep=False):
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
-            # A value its explicit tag cannot hold (`!!int abc`, `!!bool maybe`): PyYAML lets these escape.
+        except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as exc:
+            # A value its explicit tag cannot hold (`!!int abc`, `!!bool maybe`, an empty `!!float`): PyYAML
+            # lets these escape.
             raise YAMLLimitError(
                 _("This value cannot be read as %(tag)s.") % {"tag": node.tag.rsplit(":", 1)[-1]},
                 node.start_mark,

@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from catalog.models import Adoption, App, AppContact
 from catalog.publiccode import app_import_publiccode, publiccode_parse
@@ -54,6 +56,7 @@ BAD = {
     "!!int abc": (document("x-number: !!int abc"), NON_FIELD_ERRORS),
     "!!bool maybe": (document("x-flag: !!bool maybe"), NON_FIELD_ERRORS),
     "!!float x": (document("x-number: !!float x"), NON_FIELD_ERRORS),
+    "an empty !!float": (document("x-number: !!float"), NON_FIELD_ERRORS),
 }
 
 
@@ -132,3 +135,27 @@ def test_real_documents_are_within_the_limits(regions):
         text=document("releaseDate: 2020-01-05", nested, anchors), region=factories.region("33.25")
     )
     assert str(app.launched_on) == "2020-01-05"
+
+
+# Random YAML-ish text: whatever it is, a document or a ValidationError, never another exception.
+_YAML_PIECES = st.sampled_from(
+    ["[", "]", "{", "}", ":", ": ", ",", "- ", "\n", "\n  ", " ", "&a ", "*a", "&b ", "*b", "<<: ", "? ",
+     "!!int ", "!!float ", "!!bool ", "!!timestamp ", "!!binary ", "!!set ", "!!omap ", "!!pairs ", "!!str ",
+     "!!null ", "!!python/name:os.system ", "|\n  ", ">\n  ", "'", '"', "#", "%YAML 1.1\n", "---\n", "...\n",
+     "0x1F", "0o17", "0b101", "1_000", "1:30", "-.inf", ".nan", "1e400", "9" * 80, "2020-13-45",
+     "2020-02-30 25:00:00", "2001-12-14t21:59:43.10-05:00", "yes", "~", "name", "releaseDate",
+     "publiccodeYmlVersion", "legal", "license", "x"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_YAML_PIECES, max_size=30).map("".join), st.booleans())
+def test_any_text_is_a_document_or_a_validation_error(text, after_a_valid_document):
+    if after_a_valid_document:
+        text = document() + text
+    try:
+        doc = publiccode_parse(text)
+    except ValidationError as exc:
+        assert exc.message_dict and all(all(messages) for messages in exc.message_dict.values())
+    else:
+        assert isinstance(doc, dict)
