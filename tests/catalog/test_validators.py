@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from catalog.importers import apps_import_file
 from catalog.models import App
@@ -144,14 +145,29 @@ def test_publiccode_document_with_a_good_licence_still_imports(regions):
     assert created and app.license == "MIT"
 
 
+IMPORT_HEADERS = ["nama", "kategori", "dimensi", "jenis_spbe", "deskripsi_singkat", "deskripsi", "lisensi"]
+IMPORT_ROW = ["Lapor", "pengaduan", "governance", "umum", "Kanal lapor.", "Aplikasi lapor warga."]
+
+
+def spreadsheet(kind: str, license_: str) -> bytes:
+    if kind == "csv":
+        return (",".join(IMPORT_HEADERS) + "\n" + ",".join([*IMPORT_ROW, license_]) + "\n").encode()
+    workbook = Workbook()
+    workbook.active.append(IMPORT_HEADERS)
+    workbook.active.append([*IMPORT_ROW, license_])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
 @pytest.mark.parametrize("value", ["MIT AND", "=", "MIT=", "÷j="])
-def test_csv_import_reports_the_row_and_license(regions, value):
-    csv = (
-        "nama,kategori,dimensi,jenis_spbe,deskripsi_singkat,deskripsi,lisensi\n"
-        f"Lapor,pengaduan,governance,umum,Kanal lapor.,Aplikasi lapor warga.,{value}\n"
-    ).encode()
+def test_csv_and_xlsx_import_report_the_row_and_license(regions, kind, value):
+    data = spreadsheet(kind, value)
     with translation.override("en"):
-        report = apps_import_file(region=factories.region("33.25"), file=io.BytesIO(csv), filename="a.csv")
+        report = apps_import_file(
+            region=factories.region("33.25"), file=io.BytesIO(data), filename=f"a.{kind}"
+        )
     assert not report.ok
     assert list(report.errors) == [2]
     assert "license" in report.errors[2], report.errors
