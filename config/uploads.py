@@ -6,15 +6,20 @@ documents, with `nosniff` and a sandboxing policy so that no browser runs anythi
 """
 
 import datetime
+import posixpath
+import re
 import uuid
 
 from django import forms
+from django.db import transaction
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 
 IMAGE_TYPES = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "WEBP": ("webp", "image/webp")}
 # For a file opened directly: nothing may run, load or be framed.
 FILE_CSP = "default-src 'none'; sandbox"
+# The base name of a stored file whose name the site made.
+GENERATED = re.compile(r"[0-9a-f]{32}\.[a-z]+")
 
 
 @deconstructible
@@ -50,6 +55,26 @@ class GeneratedImageName:
 
 def _folder(pattern: str) -> str:
     return datetime.datetime.now().strftime(pattern)
+
+
+def rename_stored_files(queryset, field: str, extension_of) -> int:
+    """Give each file of `queryset` still stored under its uploader's name a generated one, in the same
+    folder: for data migrations. The old file is removed once the transaction commits; a row whose file
+    is missing from storage is left as it is. `extension_of(opened file)` says the extension."""
+    renamed = 0
+    for obj in queryset.exclude(**{field: ""}).iterator():
+        file = getattr(obj, field)
+        old, storage = file.name, file.storage
+        if GENERATED.fullmatch(posixpath.basename(old)) or not storage.exists(old):
+            continue
+        with storage.open(old, "rb") as source:
+            extension = extension_of(source)
+            source.seek(0)
+            new = storage.save(f"{posixpath.dirname(old)}/{uuid.uuid4().hex}.{extension}", source)
+        type(obj)._default_manager.filter(pk=obj.pk).update(**{field: new})
+        transaction.on_commit(lambda old=old, storage=storage: storage.delete(old))
+        renamed += 1
+    return renamed
 
 
 def image_type(file) -> tuple[str, str]:

@@ -100,3 +100,21 @@ def test_admin_links_the_current_screenshot_to_its_view(client, regions, media_r
     page = client.get(f"/admin/catalog/app/{app.pk}/change/").content.decode()
     assert f'href="/aplikasi/lapor/tangkapan-layar/{shot.pk}/"' in page
     assert "/media/" not in page
+
+
+def test_the_data_migration_gives_old_screenshots_a_generated_name_by_format(
+    regions, media_root, django_capture_on_commit_callbacks
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("catalog.migrations.0008_rename_stored_screenshots")
+    app = factories.AppFactory(slug="lapor")
+    shot = Screenshot.objects.create(app=app, image="screenshots/2025/poly.html")
+    shot.image.storage.save("screenshots/2025/poly.html", ContentFile(image_bytes("WEBP")))
+    with django_capture_on_commit_callbacks(execute=True):
+        migration.rename_screenshots(apps, None)
+    shot.refresh_from_db()
+    assert re.fullmatch(r"screenshots/2025/[0-9a-f]{32}\.webp", shot.image.name)
+    assert not shot.image.storage.exists("screenshots/2025/poly.html")

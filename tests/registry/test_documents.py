@@ -171,3 +171,34 @@ def test_admin_links_the_current_document_to_the_download_view(client, regions, 
     page = client.get(f"/admin/registry/mou/{mou.pk}/change/").content.decode()
     assert f'href="/mou/{mou.pk}/dokumen/"' in page
     assert "/media/" not in page
+
+
+def test_the_data_migration_gives_old_documents_a_generated_name(
+    regions, media_root, django_capture_on_commit_callbacks
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("registry.migrations.0004_rename_stored_documents")
+    old = factories.MoUFactory()
+    storage = old.document.storage
+    storage.save("mous/2025/poly.html", ContentFile(polyglot_pdf()))
+    MoU.objects.filter(pk=old.pk).update(document="mous/2025/poly.html")
+    new = factories.MoUFactory()
+    new.document.save("x.pdf", ContentFile(pdf_bytes(1)))
+    generated = new.document.name
+    missing = factories.MoUFactory()
+    MoU.objects.filter(pk=missing.pk).update(document="mous/2024/gone.pdf")
+    without = factories.MoUFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        migration.rename_documents(apps, None)
+
+    old.refresh_from_db()
+    assert re.fullmatch(r"mous/2025/[0-9a-f]{32}\.pdf", old.document.name)
+    assert old.document.read() == polyglot_pdf()
+    assert not storage.exists("mous/2025/poly.html")
+    assert MoU.objects.get(pk=new.pk).document.name == generated
+    assert MoU.objects.get(pk=missing.pk).document.name == "mous/2024/gone.pdf"
+    assert not MoU.objects.get(pk=without.pk).document
