@@ -1,6 +1,7 @@
 """One FilterSet per listed model, shared by the API and the web pages."""
 
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, FloatField, Value, When
@@ -14,6 +15,25 @@ from .models import Adoption, App
 from .services import SEARCH_CONFIG
 
 MAX_SEARCH_TERMS = 8
+
+
+class _TrueFalseField(forms.NullBooleanField):
+    """true or false (or nothing, for no filter); anything else is an error, not silently no filter."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False, "": None, "unknown": None}
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        key = str(value).strip().lower()
+        if key not in self.VALUES:
+            raise forms.ValidationError(_("Use true or false."), code="invalid")
+        return self.VALUES[key]
+
+
+class TrueFalseFilter(django_filters.BooleanFilter):
+    field_class = _TrueFalseField
 
 
 def search_apps(queryset, value: str):
@@ -68,7 +88,7 @@ class AppFilterSet(django_filters.FilterSet):
         label=_("Development status"), choices=DevelopmentStatus.choices, distinct=False
     )
     spbe_type = django_filters.ChoiceFilter(label=_("SPBE type"), choices=SpbeType.choices)
-    has_template = django_filters.BooleanFilter(label=_("Has a template"))
+    has_template = TrueFalseFilter(label=_("Has a template"))
     license = django_filters.CharFilter(label=_("Licence (SPDX)"))
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SortOrder.choices, method="filter_ordering"
@@ -127,7 +147,7 @@ class AdoptionFilterSet(django_filters.FilterSet):
     )
     owner = django_filters.CharFilter(label=_("Owner region (code)"), field_name="app__owner_region")
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=AdoptionStage.choices)
-    verified = django_filters.BooleanFilter(label=_("Verified"))
+    verified = TrueFalseFilter(label=_("Verified"))
 
     class Meta:
         model = Adoption

@@ -47,6 +47,8 @@ urlpatterns = [
     path("", include("registry.urls")),
 ]
 
+handler404 = "config.exceptions.page_not_found"
+
 if settings.LUMBUNG_BENCH:
     from bench import views as bench_views
 

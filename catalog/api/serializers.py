@@ -123,7 +123,7 @@ class AppDetailSerializer(serializers.ModelSerializer):
     publiccode_url = serializers.SerializerMethodField()
     owner_region = OwnerRegionSerializer()
     province = serializers.CharField(source="owner_province_id")
-    owner_agency = serializers.CharField(source="owner_agency.name", default=None)
+    owner_agency = serializers.CharField(source="owner_agency.name", default=None, allow_null=True)
     contacts = ContactSerializer(many=True)
     figures = FigureSerializer(many=True)
     screenshots = serializers.SerializerMethodField()
@@ -269,7 +269,9 @@ class AdoptionSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=Region.objects.all(), error_messages=UNKNOWN_REGION
     )
     region_name = serializers.CharField(source="region.name", read_only=True)
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default=None)
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Adoption

@@ -1,10 +1,12 @@
+from collections.abc import Mapping
 from functools import partial
 
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from config.openapi import SLUG_PATTERN, path_parameter
 from registry import permissions
 
 from .. import selectors, services
@@ -36,6 +39,17 @@ def _contacts(data):
     return [services.ContactInput(**contact) for contact in data]
 
 
+APP_SLUG = path_parameter(
+    "slug", pattern=SLUG_PATTERN, example="program-pelaporan-kota-semarang", description="The app's slug."
+)
+
+
+@extend_schema_view(
+    **{
+        action_name: extend_schema(parameters=[APP_SLUG])
+        for action_name in ("retrieve", "partial_update", "destroy")
+    }
+)
 class AppViewSet(viewsets.ModelViewSet):
     """Apps that regions build. Reading is public; staff and editors/admins of the owner region write;
     only staff set `source`."""
@@ -83,14 +97,9 @@ class AppViewSet(viewsets.ModelViewSet):
         rows = self.paginate_queryset(selectors.app_values(queryset))
         return self.get_paginated_response([list_item(row, request) for row in rows])
 
-    @extend_schema(
-        responses=FacetsSerializer,
-        parameters=[
-            OpenApiParameter(name, str, description=str(f.label))
-            for name, f in AppFilterSet.base_filters.items()
-        ],
-    )
-    @action(detail=False, filter_backends=[], pagination_class=None)
+    # The list's filters, documented as the list documents them (facets applies them itself).
+    @extend_schema(responses=FacetsSerializer, filters=True)
+    @action(detail=False, pagination_class=None)
     def facets(self, request):
         """Counts per facet value under the current filters (each facet ignores its own filter)."""
         filterset = self._filterset(request)
@@ -159,7 +168,14 @@ class AppViewSet(viewsets.ModelViewSet):
         services.app_delete(app=instance)
 
     # Routed in api/urls.py as apps/<slug>/publiccode.yml: the standard's file name, no trailing slash.
-    @extend_schema(responses={(200, "application/yaml"): str})
+    @extend_schema(
+        parameters=[APP_SLUG],
+        responses={
+            (200, "application/yaml"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="A publiccode.yml document (a YAML mapping)."
+            )
+        },
+    )
     def publiccode(self, request, slug=None):
         """The app as a publiccode.yml document (standard version 0.4)."""
         from ..publiccode import app_publiccode_yaml
@@ -171,9 +187,22 @@ class AppViewSet(viewsets.ModelViewSet):
         return response
 
     @extend_schema(
-        request=inline_serializer(
-            "PubliccodeUpload", {"region": serializers.CharField(), "file": serializers.FileField()}
-        ),
+        request={
+            "multipart/form-data": inline_serializer(
+                "PubliccodeUpload",
+                {
+                    "region": serializers.CharField(help_text="Kemendagri code of the owner region."),
+                    "file": serializers.FileField(help_text="The publiccode.yml file."),
+                },
+            ),
+            "application/json": inline_serializer(
+                "PubliccodeText",
+                {
+                    "region": serializers.CharField(help_text="Kemendagri code of the owner region."),
+                    "text": serializers.CharField(help_text="The publiccode.yml document."),
+                },
+            ),
+        },
         responses={201: PubliccodeImportSerializer, 200: PubliccodeImportSerializer},
     )
     @action(
@@ -194,6 +223,8 @@ class AppViewSet(viewsets.ModelViewSet):
 
         from ..publiccode import PUBLICCODE_MAX_BYTES, app_import_publiccode
 
+        if not isinstance(request.data, Mapping):
+            raise ValidationError({"region": [_("This field is required.")]})
         region = Region.objects.filter(code=request.data.get("region", "")).first()
         if region is None:
             raise ValidationError(

@@ -15,7 +15,9 @@ UNKNOWN_REGION = {"does_not_exist": _("Unknown Kemendagri region code: {value}."
 
 class RegionSerializer(serializers.ModelSerializer):
     province = serializers.CharField(source="province_id", read_only=True, allow_null=True)
-    province_name = serializers.CharField(source="province.name", read_only=True, default=None)
+    province_name = serializers.CharField(
+        source="province.name", read_only=True, default=None, allow_null=True
+    )
     url = serializers.HyperlinkedIdentityField(view_name="api:region-detail", lookup_field="code")
 
     class Meta:
@@ -63,7 +65,7 @@ class MoUPartySerializer(serializers.ModelSerializer):
     agency = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), required=False, allow_null=True, default=None
     )
-    agency_name = serializers.CharField(source="agency.name", read_only=True, default=None)
+    agency_name = serializers.CharField(source="agency.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = MoUParty
@@ -102,7 +104,9 @@ class MoUSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:mou-detail")
     status = serializers.CharField(read_only=True)
     parties = MoUPartySerializer(many=True)
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
     # The document keeps the model field's label, limits and validators; only its reading changes.
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -170,7 +174,9 @@ class StudyVisitSerializer(serializers.ModelSerializer):
     host_regions = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.all(), many=True, error_messages=UNKNOWN_REGION
     )
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = StudyVisit

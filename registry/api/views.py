@@ -1,14 +1,25 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
+
+from config.openapi import REGION_CODE_PATTERN, path_parameter
 
 from .. import permissions, selectors, services
 from ..filtersets import MoUFilterSet, RegionFilterSet, StudyVisitFilterSet
 from ..models import Agency, MoU
 from .serializers import MoUSerializer, RegionDetailSerializer, RegionSerializer, StudyVisitSerializer
 
+REGION_CODE = path_parameter(
+    "code",
+    pattern=REGION_CODE_PATTERN,
+    example="33.25",
+    description="Kemendagri code: 33 (a province) or 33.25 (a regency or city).",
+)
 
+
+@extend_schema_view(retrieve=extend_schema(parameters=[REGION_CODE]))
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     """The 38 provinces and 514 regencies and cities, by Kemendagri code."""
 

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from registry.api.serializers import UNKNOWN_REGION
@@ -7,8 +8,20 @@ from registry.models import Region, region_code_validator
 from ..models import Fork, Template, TemplateVersion
 
 
+class TemplateParameterSerializer(serializers.Serializer):
+    """One parameter of a template version (rendering.parameter_schema_json)."""
+
+    name = serializers.CharField()
+    type = serializers.CharField()
+    default = serializers.JSONField(allow_null=True)
+    choices = serializers.ListField(child=serializers.JSONField())
+    label = serializers.CharField()
+    help = serializers.CharField()
+
+
 class TemplateVersionSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="number")
+    parameters = TemplateParameterSerializer(many=True)
 
     class Meta:
         model = TemplateVersion
@@ -17,10 +30,10 @@ class TemplateVersionSerializer(serializers.ModelSerializer):
 
 class TemplateSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:template-detail", lookup_field="slug")
-    app = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    app = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     mentor_region = serializers.CharField(source="mentor_region.code")
     mentor_region_name = serializers.CharField(source="mentor_region.name")
-    mentor_agency = serializers.CharField(source="mentor_agency.name", default=None)
+    mentor_agency = serializers.CharField(source="mentor_agency.name", default=None, allow_null=True)
     latest_version = serializers.SerializerMethodField()
 
     class Meta:
@@ -42,6 +55,13 @@ class TemplateDetailSerializer(TemplateSerializer):
         fields = (*TemplateSerializer.Meta.fields, "versions")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Batang's values", value={"region": "33.25", "context": {"sla_hours": 24}}, request_only=True
+        )
+    ]
+)
 class PreviewRequestSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.all(), required=False, error_messages=UNKNOWN_REGION
@@ -57,13 +77,34 @@ class PreviewSerializer(serializers.Serializer):
     readme = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "Values for the template's parameters, by name; the rest take their defaults.",
+        "example": {"sla_hours": 24},
+    }
+)
+class ContextField(serializers.JSONField):
+    """Any JSON in, so that a value that is not an object gets a field error rather than a parse error."""
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Pengaduan for Batang",
+            value={"template": "pengaduan", "region": "33.25", "context": {"sla_hours": 24}},
+            request_only=True,
+        )
+    ]
+)
 class ForkRequestSerializer(serializers.Serializer):
     # A slug and a code: the service looks the version up with its template and mentor, and the region with
     # its province and the permission check, one query each.
     template = serializers.SlugField(max_length=60)
     version = serializers.IntegerField(required=False, min_value=1)
     region = serializers.CharField(max_length=5, validators=[region_code_validator])
-    context = serializers.JSONField(required=False, default=dict)
+    context = ContextField(required=False, default=dict)
 
     def validate_context(self, value):
         if not isinstance(value, dict):
@@ -79,6 +120,8 @@ class ForkSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name")
     requested_by = serializers.CharField(source="requested_by.username")
     archive_url = serializers.SerializerMethodField()
+    log = serializers.ListField(child=serializers.CharField(), help_text="Time-stamped progress lines.")
+    context = serializers.DictField(help_text="The parameter values the fork was rendered with.")
 
     class Meta:
         model = Fork

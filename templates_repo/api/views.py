@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from config.openapi import SLUG_PATTERN, path_parameter
 from config.uploads import file_response
 
 from .. import rendering, selectors, services
@@ -41,6 +42,12 @@ def _nested_context_errors(exc: DjangoValidationError) -> dict:
     return {"context": exc.message_dict} if hasattr(exc, "error_dict") else {"context": exc.messages}
 
 
+TEMPLATE_SLUG = path_parameter(
+    "slug", pattern=SLUG_PATTERN, example="pengaduan", description="The template's slug."
+)
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[TEMPLATE_SLUG]))
 class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
     """Cookiecutter templates of catalog apps, with their versions and parameter schemas."""
 
@@ -62,6 +69,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
         return throttles
 
     @extend_schema(
+        parameters=[TEMPLATE_SLUG],
         request=PreviewRequestSerializer,
         responses={
             200: PreviewSerializer,
