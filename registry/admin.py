@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.uploads import ServedFileInput
 
 from .choices import MoUStatus, RegionKind
+from .filtersets import YearFilter
 from .forms import MoUPartyInlineFormSet
 from .models import Agency, Membership, MoU, MoUNotice, MoUParty, Region, StudyVisit
 
@@ -81,9 +84,13 @@ class MoUYearFilter(admin.SimpleListFilter):
         return [(str(day.year), str(day.year)) for day in years]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(signed_on__year=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        try:
+            year = YearFilter().field.clean(self.value())  # the API's and the pages' rule: 1 to 9999
+        except ValidationError as exc:
+            raise IncorrectLookupParameters(exc) from exc
+        return queryset.filter(signed_on__year=year)
 
 
 class MoUProvinceFilter(admin.SimpleListFilter):

@@ -48,3 +48,18 @@ def test_the_page_error_is_in_the_language_of_the_visitor(client, regions):
     assert "Year: Ensure this value is greater than or equal to 1." in page
     page = client.get("/kunjungan/", {"year": "0"}, HTTP_ACCEPT_LANGUAGE="id").text
     assert "Tahun: " in page and "Ensure this value" not in page
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "1e17", "2020.5"])
+def test_the_admin_year_filter_refuses_a_year_out_of_range(client, staff, year):
+    factories.MoUFactory(
+        title="MoU 2019", party_codes=("33.25", "33.74"), signed_on=datetime.date(2019, 5, 1)
+    )
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    response = client.get("/admin/registry/mou/", {"year": year})
+    # The admin's own answer to parameters it cannot use: back to the list with ?e=1.
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+    assert "MoU 2019" in client.get("/admin/registry/mou/", {"year": "2019"}).text
