@@ -106,6 +106,9 @@ def test_forms_and_language_switch_work_and_admin_runs_under_the_policy(live_ser
     watched.wait_for_url(f"{base}/admin/")
     assert watched.evaluate("window.__csp") == [] and watched.problems == []
     app = App.objects.get(slug="program-pelaporan-kota-semarang")
+    # DRF's browsable API, with the forms a signed-in writer gets.
+    for path in ("/api/v1/mous/", f"/api/v1/apps/{app.slug}/"):
+        visit(watched, f"{base}{path}")
     for path in (
         "/admin/catalog/app/",
         f"/admin/catalog/app/{app.pk}/change/",
@@ -116,6 +119,13 @@ def test_forms_and_language_switch_work_and_admin_runs_under_the_policy(live_ser
     rows = watched.locator("#parties-group tbody tr.form-row:not(.empty-form)").count()
     watched.locator("#parties-group .add-row a").click()
     assert watched.locator("#parties-group tbody tr.form-row:not(.empty-form)").count() == rows + 1
+    assert watched.evaluate("window.__csp") == [] and watched.problems == []
+    # The browsable API's sign-out is a form button now (its link ran an inline onclick).
+    visit(watched, f"{base}/api/v1/mous/")
+    watched.click(".navbar .dropdown-toggle")
+    watched.click(".navbar .dropdown-menu button[type=submit]")
+    watched.wait_for_url("**/api/v1/mous/")
+    assert watched.locator(".navbar .dropdown-toggle").count() == 0
     assert watched.evaluate("window.__csp") == [] and watched.problems == []
 
 
