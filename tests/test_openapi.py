@@ -196,7 +196,7 @@ def test_api_conforms_to_its_schema(case, demo):
 
 @pytest.mark.django_db
 def test_a_path_under_the_api_that_names_nothing_is_a_json_404(api):
-    response = api.get("/api/v1/adoptions/1.5/", HTTP_ACCEPT_LANGUAGE="id")
+    response = api.get("/api/v1/apps/a/b/c/", HTTP_ACCEPT_LANGUAGE="id")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Data tidak ditemukan."}
