@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -63,6 +64,23 @@ class AppAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         return import_urls(self) + super().get_urls()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class AppAdminForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                owner = cleaned.get("owner_region")
+                if owner is not None and cleaned.get("mous"):
+                    # The same rule as the API's: only MoUs the owner region signed, staff or not.
+                    try:
+                        services.app_validate_mous(App(owner_region=owner), list(cleaned["mous"]))
+                    except ValidationError as exc:
+                        self.add_error("mous", exc.message_dict["mous"])
+                return cleaned
+
+        return AppAdminForm
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -195,7 +195,7 @@ def _validate_lineage(app: App) -> None:
         raise ValidationError(errors)
 
 
-def _validate_mous(app: App, mous: Sequence[MoU] | None) -> None:
+def app_validate_mous(app: App, mous: Sequence[MoU] | None) -> None:
     """An app is linked only to agreements its owner region signed (whoever links it, staff too)."""
     if not mous:
         return
@@ -251,7 +251,7 @@ def app_create(
     if not app.slug:
         app.slug = unique_slug(app.name)
     _validate_lineage(app)
-    _validate_mous(app, mous)
+    app_validate_mous(app, mous)
     app.full_clean()
     app.save()
     _save_related(app, figures, contacts, mous)
@@ -272,7 +272,7 @@ def app_update(
     """Change an app; figures, contacts and MoUs, when given, replace the old ones."""
     _apply(app, fields)
     _validate_lineage(app)
-    _validate_mous(app, mous)
+    app_validate_mous(app, mous)
     app.full_clean()
     app.save()
     _save_related(app, figures, contacts, mous)

@@ -511,7 +511,8 @@ def _record_adoption(fork: Fork, mou: MoU | None) -> None:
         catalog_services.adoption_record(app=app, region=fork.region, recorded_by=fork.requested_by, **fields)
     except PermissionDenied:
         catalog_services.adoption_record_unverified(app=app, region=fork.region, **fields)
-    if mou is not None:
+    if mou is not None and mou.parties.filter(region=app.owner_region_id).exists():
+        # Only an agreement the app's owner signed covers it (the template's mentor may not be the owner).
         app.mous.add(mou)
 
 

@@ -542,3 +542,19 @@ def test_the_migration_gives_existing_forks_their_manifest(library, developer):
     import_module("templates_repo.migrations.0003_fork_manifest").manifests_of_existing_forks(apps, None)
     assert Fork.objects.get(pk=fork.pk).manifest == expected
     assert expected["app"] == "program-pelaporan-kota-semarang" and expected["version"] == 1
+
+
+def test_a_fork_links_the_mou_to_the_app_only_if_the_apps_owner_signed_it(library, developer):
+    """The template's mentor (Semarang) signed the MoU with Batang; an app owned by another region is not
+    covered by it, whatever the fork records for itself."""
+    app = library["pengaduan"].app
+    App = type(app)
+    App.objects.filter(pk=app.pk).update(owner_region="64.74")
+    app.mous.clear()  # the demo data links it to the Batang-Semarang MoU
+    fork, _ = services.fork_request(
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
+    )
+    assert services.fork_run(fork_id=fork.pk) == "succeeded"
+    fork.refresh_from_db()
+    assert fork.mou is not None  # the fork ran under the Batang-Semarang MoU
+    assert not app.mous.filter(pk=fork.mou.pk).exists()
