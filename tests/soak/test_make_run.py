@@ -41,6 +41,7 @@ def _stack_env(var_dir: Path, port: int) -> dict:
         DEBUG="1", PORT=str(port), LUMBUNG_VAR_DIR=str(var_dir), PYTHONUNBUFFERED="1",
         PATH=f"{Path(sys.executable).parent}:{env.get('PATH', '')}",
         LUMBUNG_FORK_SWEEP_SECONDS="2",  # beat ticks every 2 s
+        API_THROTTLE_USER="100000/minute",  # the client polls each fork 10 times a second
     )  # fmt: skip
     return env
 
