@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -31,11 +34,22 @@ class ForkAdmin(admin.ModelAdmin):
     list_display = ("id", "template", "region", "requested_by", "status", "progress", "created_at")
     list_filter = ("status", "template")
     search_fields = ("id", "region__name", "region__code", "requested_by__username")
-    readonly_fields = [field.name for field in Fork._meta.fields]
+    # The archive links to its download view (MEDIA_URL serves nothing), in the field's place.
+    readonly_fields = [
+        "archive_link" if field.name == "archive" else field.name for field in Fork._meta.fields
+    ]
+    exclude = ("archive",)
     actions = ("retry_failed",)
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("archive"))
+    def archive_link(self, fork):
+        if not fork.archive:
+            return "—"
+        url = reverse("templates_repo:fork-archive", kwargs={"pk": fork.pk})
+        return format_html('<a href="{}">{}</a>', url, services.fork_archive_filename(fork))
 
     @admin.action(description="Retry the failed forks")
     def retry_failed(self, request, queryset):
