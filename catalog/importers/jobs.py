@@ -65,7 +65,9 @@ def import_job_create(
 def _enqueue(job_id) -> None:
     from ..tasks import run_import_job
 
-    run_import_job.delay(str(job_id))
+    # Its own time limit: a file at the row limit takes longer than the default task's 15 minutes.
+    limit = settings.LUMBUNG_IMPORT_TIME_LIMIT_SECONDS
+    run_import_job.apply_async((str(job_id),), time_limit=limit, soft_time_limit=limit - 60)
 
 
 def import_job_sweep(*, now: datetime.datetime | None = None) -> int:
@@ -130,7 +132,7 @@ def _import(job: ImportJob) -> ImportReport:
 def _lease() -> datetime.timedelta:
     # Longer than the task's hard time limit: a live worker is stopped by its limit before another
     # delivery may take the job over.
-    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    return datetime.timedelta(seconds=settings.LUMBUNG_IMPORT_TIME_LIMIT_SECONDS + 60)
 
 
 def _claim(job: ImportJob) -> bool:

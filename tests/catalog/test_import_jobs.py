@@ -37,9 +37,14 @@ def background(settings, media_root):
 
 @pytest.fixture
 def queued(monkeypatch):
-    """The job ids queued with run_import_job.delay (the task is not run)."""
+    """The job ids queued with run_import_job (the task is not run)."""
     ids = []
-    monkeypatch.setattr(tasks.run_import_job, "delay", ids.append)
+
+    def apply_async(args, **options):
+        assert options == {"time_limit": 45 * 60, "soft_time_limit": 44 * 60}
+        ids.append(*args)
+
+    monkeypatch.setattr(tasks.run_import_job, "apply_async", apply_async)
     return ids
 
 
@@ -126,7 +131,7 @@ def test_a_job_whose_worker_died_is_taken_over_after_its_lease(
     job = import_job_create(region=batang, upload=upload, created_by=superuser)
     ImportJob.objects.filter(pk=job.pk).update(status="running", attempts=1, started_at=timezone.now())
     assert import_job_run(job_id=job.pk) == "skipped"  # another worker holds it
-    lease = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
+    lease = datetime.timedelta(seconds=settings.LUMBUNG_IMPORT_TIME_LIMIT_SECONDS + 61)
     ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - lease)
     assert import_job_run(job_id=job.pk) == "succeeded"
     job.refresh_from_db()
