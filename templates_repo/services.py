@@ -421,7 +421,7 @@ def fork_run(*, fork_id) -> str:
         return "discarded"
     except rendering.RenderLimitExceeded as exc:
         return _finish_failure(fork, _("A limit was exceeded: %(reason)s") % {"reason": exc})
-    except (rendering.RenderError, rendering.TemplateError) as exc:
+    except (rendering.RenderError, rendering.TemplateDefinitionError) as exc:
         return _finish_failure(fork, _("The template could not be rendered: %(reason)s") % {"reason": exc})
     if outcome == "succeeded":
         fork_record_in_catalog(fork_id=fork.pk)

@@ -115,7 +115,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
                 result = rendering.render_template(
                     template_dir, context, workdir / "out", limits=PREVIEW_LIMITS
                 )
-            except (rendering.RenderError, rendering.TemplateError) as exc:
+            except (rendering.RenderError, rendering.TemplateDefinitionError) as exc:
                 raise ValidationError({"context": [str(exc)]}) from exc
             readme = result.root / "README.md"
             text = readme.read_text(encoding="utf-8") if readme.is_file() else ""

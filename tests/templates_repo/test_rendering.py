@@ -22,7 +22,7 @@ from templates_repo.rendering import (
     RenderError,
     RenderLimitExceeded,
     RenderLimits,
-    TemplateError,
+    TemplateDefinitionError,
     archive_directory,
     check_archive,
     extract_archive,
@@ -217,7 +217,7 @@ def test_template_content_hash_is_stable_and_follows_content(tmp_path):
     ],
 )  # fmt: skip
 def test_load_schema_refuses(tmp_path, config):
-    with pytest.raises(TemplateError):
+    with pytest.raises(TemplateDefinitionError):
         load_schema(make_template(tmp_path / "t", {"a.txt": "a"}, config))
 
 
@@ -225,28 +225,28 @@ def test_load_schema_refuses_hooks_and_links(tmp_path):
     hooks = make_template(tmp_path / "hooks", {"a.txt": "a"})
     (hooks / "hooks").mkdir()
     (hooks / "hooks" / "post_gen_project.py").write_text("import os; os.system('id')")
-    with pytest.raises(TemplateError, match="hooks"):
+    with pytest.raises(TemplateDefinitionError, match="hooks"):
         load_schema(hooks)
 
     file_link = make_template(tmp_path / "file_link", {"a.txt": "a"})
     (file_link / PROJECT / "passwd").symlink_to("/etc/passwd")
-    with pytest.raises(TemplateError, match="symbolic link"):
+    with pytest.raises(TemplateDefinitionError, match="symbolic link"):
         load_schema(file_link)
 
     dir_link = make_template(tmp_path / "dir_link", {"a.txt": "a"})
     (dir_link / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
-    with pytest.raises(TemplateError, match="symbolic link"):
+    with pytest.raises(TemplateDefinitionError, match="symbolic link"):
         load_schema(dir_link)
-    with pytest.raises(TemplateError):
+    with pytest.raises(TemplateDefinitionError):
         template_content_hash(dir_link)
 
 
 def test_load_schema_needs_exactly_one_project_folder(tmp_path):
     template = make_template(tmp_path / "t", {"a.txt": "a"})
     (template / "{{cookiecutter.other}}").mkdir()
-    with pytest.raises(TemplateError, match="exactly one project folder"):
+    with pytest.raises(TemplateDefinitionError, match="exactly one project folder"):
         load_schema(template)
-    with pytest.raises(TemplateError):
+    with pytest.raises(TemplateDefinitionError):
         load_schema(tmp_path / "missing")
 
 
@@ -551,12 +551,12 @@ def test_two_files_rendering_to_one_path_is_an_error(tmp_path):
 def test_template_with_a_symlink_or_hooks_is_refused(tmp_path):
     linked = make_template(tmp_path / "linked", {"a.txt": "x"})
     (linked / PROJECT / "secret").symlink_to("/etc/passwd")
-    with pytest.raises(TemplateError):
+    with pytest.raises(TemplateDefinitionError):
         render_template(linked, {"project_slug": "demo_app"}, tmp_path / "out")
     hooked = make_template(tmp_path / "hooked", {"a.txt": "x"})
     (hooked / "hooks").mkdir()
     (hooked / "hooks" / "pre_gen_project.sh").write_text("touch /tmp/pwned")
-    with pytest.raises(TemplateError):
+    with pytest.raises(TemplateDefinitionError):
         render_template(hooked, {"project_slug": "demo_app"}, tmp_path / "out")
     assert not (tmp_path / "out").exists()  # refused before anything is written
 
