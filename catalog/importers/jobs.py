@@ -10,6 +10,7 @@ import logging
 import uuid
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -96,6 +97,8 @@ def import_job_run(*, job_id) -> str:
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             report = _import(job)
+        except SoftTimeLimitExceeded:
+            raise  # the task reports it, on a fresh connection
         except Exception:
             logger.exception("Import job %s failed unexpectedly", job.pk)
             report = ImportReport(

@@ -280,3 +280,25 @@ def test_the_sweeper_sends_again_a_job_no_worker_took(
     assert import_job_run(job_id=job.pk) == "succeeded"
     with django_capture_on_commit_callbacks(execute=True):
         assert import_job_sweep(now=later + datetime.timedelta(hours=1)) == 0
+
+
+def test_a_job_past_its_time_limit_fails_with_that_reason(batang, superuser, background, queued, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from catalog.importers import jobs
+
+    upload = read_upload(io.BytesIO(to_csv(inventory(12))), filename="batang.csv")
+    job = import_job_create(region=batang, upload=upload, created_by=superuser)
+
+    def too_slow(**kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(jobs, "apps_import_upload", too_slow)
+    closed = []
+    # The task starts afresh on new connections; the test's own transaction must stay open.
+    monkeypatch.setattr(tasks.connections, "close_all", lambda: closed.append(True))
+    assert tasks.run_import_job(str(job.pk)) == "failed"
+    assert closed == [True]
+    job.refresh_from_db()
+    assert job.status == "failed" and not job.file
+    assert job.report["file_errors"] == ["The import took longer than the time limit; nothing was saved."]
