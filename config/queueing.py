@@ -9,8 +9,9 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task, *args: str) -> None:
-    """Queue `task(*args)` once the current transaction commits (at once when there is none).
+def enqueue_on_commit(task, *args: str, **options) -> None:
+    """Queue `task(*args)` (with `apply_async` `options`) once the current transaction commits (at once
+    when there is none).
 
     The row the task works on is saved by then, so a broker that is down must not turn the answer into a
     500: the caller has a sweeper that queues work left undone (`templates_repo.tasks.sweep_forks`), and
@@ -19,7 +20,7 @@ def enqueue_on_commit(task, *args: str) -> None:
 
     def send() -> None:
         try:
-            task.apply_async(args=args)
+            task.apply_async(args=args, **options)
         except Exception:
             logger.warning(
                 "Broker unreachable: %s%r not queued now; the sweeper will queue it.",

@@ -8,7 +8,6 @@ keeps the job's progress and, at the end, its report, which the job's page shows
 import datetime
 import logging
 import uuid
-from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.queueing import enqueue_on_commit
 from registry.models import Region
 
 from ..choices import ImportJobStatus
@@ -56,19 +56,20 @@ def import_job_create(
         job.full_clean(exclude=["file"])
         with transaction.atomic():
             job.save()
-            transaction.on_commit(partial(_enqueue, job.pk), robust=True)
+            _enqueue_on_commit(job.pk)
     except Exception:
         job.file.delete(save=False)
         raise
     return job
 
 
-def _enqueue(job_id) -> None:
+def _enqueue_on_commit(job_id) -> None:
     from ..tasks import run_import_job
 
-    # Its own time limit: a file at the row limit takes longer than the default task's 15 minutes.
+    # Its own time limit: a file at the row limit takes longer than the default task's 15 minutes. A broker
+    # that is down only delays the job: the sweeper sends it again.
     limit = settings.LUMBUNG_IMPORT_TIME_LIMIT_SECONDS
-    run_import_job.apply_async((str(job_id),), time_limit=limit, soft_time_limit=limit - 60)
+    enqueue_on_commit(run_import_job, str(job_id), time_limit=limit, soft_time_limit=limit - 60)
 
 
 def import_job_sweep(*, now: datetime.datetime | None = None) -> int:
@@ -85,7 +86,7 @@ def import_job_sweep(*, now: datetime.datetime | None = None) -> int:
     ids = list(ImportJob.objects.filter(stale_queued | lost_running).values_list("pk", flat=True)[:100])
     for job_id in ids:
         ImportJob.objects.filter(pk=job_id).update(queued_at=now)
-        transaction.on_commit(partial(_enqueue, job_id), robust=True)
+        _enqueue_on_commit(job_id)
     return len(ids)
 
 
