@@ -221,7 +221,8 @@ class AppViewSet(viewsets.ModelViewSet):
         """
         from registry.models import Region
 
-        from ..publiccode import PUBLICCODE_MAX_BYTES, app_import_publiccode
+        from ..publiccode import PUBLICCODE_MAX_BYTES
+        from ..services import app_import_publiccode
 
         if not isinstance(request.data, Mapping):
             raise ValidationError({"region": [_("This field is required.")]})

@@ -15,7 +15,6 @@ from catalog.publiccode import (
     CATEGORY_MAP,
     PLATFORMS,
     PUBLICCODE_MAX_BYTES,
-    app_import_publiccode,
     app_publiccode,
     app_publiccode_errors,
     app_publiccode_yaml,
@@ -29,6 +28,7 @@ from catalog.services import (
     adoption_record_unverified,
     app_create,
     app_delete,
+    app_import_publiccode,
 )
 from tests import factories
 from tests.conftest import member_of

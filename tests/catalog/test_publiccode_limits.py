@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from catalog.models import Adoption, App, AppContact
-from catalog.publiccode import app_import_publiccode, publiccode_parse
+from catalog.publiccode import publiccode_parse
+from catalog.services import app_import_publiccode
 from catalog.yaml_loader import MAX_DEPTH, MAX_NODES
 from tests import factories
 from tests.catalog.test_publiccode import foreign

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from catalog.importers import apps_import_file
 from catalog.models import App
-from catalog.publiccode import app_import_publiccode
+from catalog.services import app_import_publiccode
 from catalog.validators import normalize_license
 from tests import factories
 from tests.catalog.test_api import app_payload

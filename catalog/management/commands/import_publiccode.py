@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.publiccode import PUBLICCODE_MAX_BYTES, app_import_publiccode
+from catalog.publiccode import PUBLICCODE_MAX_BYTES
+from catalog.services import app_import_publiccode
 from registry.models import Region
 
 

@@ -1,0 +1,54 @@
+"""Writes of the catalog, one module a subject; `from catalog import services` gives them all.
+
+apps        apps, their figures and contacts, the search index and the cache version
+adoptions   who uses which app
+publiccode  the import of a publiccode.yml document
+"""
+
+from .adoptions import adoption_record, adoption_record_unverified, recount_adoptions
+from .apps import (
+    APP_FIELDS,
+    CATALOG_VERSION_KEY,
+    SEARCH_CONFIG,
+    ContactInput,
+    FigureInput,
+    agency_of,
+    app_create,
+    app_delete,
+    app_refresh_search,
+    app_refresh_search_vectors,
+    app_set_has_template,
+    app_update,
+    app_validate_mous,
+    catalog_changed,
+    catalog_version,
+    search_document,
+    unique_slug,
+    user_can_edit_app,
+)
+from .publiccode import app_import_publiccode
+
+__all__ = [
+    "APP_FIELDS",
+    "CATALOG_VERSION_KEY",
+    "SEARCH_CONFIG",
+    "ContactInput",
+    "FigureInput",
+    "adoption_record",
+    "adoption_record_unverified",
+    "agency_of",
+    "app_create",
+    "app_delete",
+    "app_import_publiccode",
+    "app_refresh_search",
+    "app_refresh_search_vectors",
+    "app_set_has_template",
+    "app_update",
+    "app_validate_mous",
+    "catalog_changed",
+    "catalog_version",
+    "recount_adoptions",
+    "search_document",
+    "unique_slug",
+    "user_can_edit_app",
+]
