@@ -9,8 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from config.uploads import IMAGE_TYPES, file_response, image_type
-from registry import views as registry_views
-from registry.models import Region
 
 from . import selectors
 from .choices import AppCategory, DevelopmentStatus, SortOrder
@@ -121,26 +119,3 @@ def screenshot_image(request, slug: str, pk: int):
         raise Http404
     filename = f"{slug}-{shot.pk}.{extension}"
     return file_response(shot.image, content_type=content_type, filename=filename, as_attachment=False)
-
-
-class RegionDetailView(registry_views.RegionDetailView):
-    """The registry's region page, with the apps the region built and the apps it uses."""
-
-    template_name = "catalog/region_detail.html"
-
-    def get_context_data(self, **kwargs):
-        region: Region = self.object
-        return super().get_context_data(
-            built_apps=selectors.region_built_apps(region),
-            adoptions=selectors.region_adoptions(region),
-            **kwargs,
-        )
-
-
-class MoUDetailView(registry_views.MoUDetailView):
-    """The registry's MoU page, with the apps the MoU covers."""
-
-    template_name = "catalog/mou_detail.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(covered_apps=selectors.mou_apps(self.object), **kwargs)

@@ -40,11 +40,11 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
-    # Higher apps first: they extend lower apps' pages (the template button on an app page, a region's
-    # apps, the apps an MoU covers).
-    path("", include("templates_repo.urls")),
-    path("", include("catalog.urls")),
+    # One view per URL, the one of the app that owns the object (tests/test_urls.py). A higher app adds
+    # to a lower app's page through a panel (registry/panels.py), never by registering the page again.
     path("", include("registry.urls")),
+    path("", include("catalog.urls")),
+    path("", include("templates_repo.urls")),
 ]
 
 handler404 = "config.exceptions.page_not_found"

@@ -6,3 +6,9 @@ class TemplatesRepoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "templates_repo"
     verbose_name = _("Template library")
+
+    def ready(self):
+        # This app's panels on lower apps' pages (registry/panels.py); the pages keep their own views.
+        from . import panels
+
+        panels.register()

@@ -5,7 +5,7 @@ from django.db.models import BooleanField, Exists, F, OuterRef, Value
 from registry.models import Membership, Region
 
 from .choices import FORKER_ROLES
-from .models import Fork, TemplateVersion
+from .models import Fork, Template, TemplateVersion
 
 
 def template_version_get(*, template_slug: str, number: int | None = None) -> TemplateVersion | None:
@@ -42,3 +42,8 @@ def fork_for_render(*, fork_id) -> Fork | None:
         return Fork.objects.select_related("template", "version").get(pk=fork_id)
     except Fork.DoesNotExist:
         return None
+
+
+def app_templates(app) -> list[Template]:
+    """The templates that reproduce a catalog app, with their mentor regions, for the app's page."""
+    return list(app.templates.select_related("mentor_region"))

@@ -9,6 +9,4 @@ urlpatterns = [
     path("templat/<slug:slug>/", views.TemplateDetailView.as_view(), name="template-detail"),
     path("salinan/<uuid:pk>/", views.ForkDetailView.as_view(), name="fork-detail"),
     path("salinan/<uuid:pk>/unduh/", views.fork_archive, name="fork-archive"),
-    # The catalog's app page, extended with the template button (resolved first: see config/urls.py).
-    path("aplikasi/<slug:slug>/", views.AppDetailView.as_view(), name="app-detail"),
 ]

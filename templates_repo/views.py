@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
-from catalog import views as catalog_views
 from config.uploads import file_response
 from registry.models import Region
 
@@ -111,12 +110,3 @@ def fork_archive(request, pk):
     fork = get_object_or_404(Fork.objects.visible_to(request.user), pk=pk, status=ForkStatus.SUCCEEDED)
     filename = services.fork_archive_filename(fork)
     return file_response(fork.archive, content_type="application/zip", filename=filename)
-
-
-class AppDetailView(catalog_views.AppDetailView):
-    """The catalog's app page, with the "spin up a copy" button when a template reproduces the app."""
-
-    template_name = "templates_repo/app_detail.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(templates=list(self.object.templates.all()), **kwargs)
