@@ -1,8 +1,9 @@
 """The API's error answers in the OpenAPI schema: their bodies, and which operation can give which.
 
-Views name the errors peculiar to them (`@extend_schema(responses={409: ErrorSerializer})`); the hook
-`add_error_responses` (listed in settings.SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]) adds those that
-follow from how DRF answers every request, so that no view has to repeat them:
+Views name the errors peculiar to them (`responses={409: OpenApiResponse(description="...")}`), and the
+hook `add_error_responses` (listed in settings.SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]) gives those
+their body, and adds the errors that follow from how DRF answers every request, so that no view has to
+repeat them:
 
 - 400 where there is something to validate: a request body, or query parameters (filters);
 - 401 everywhere: a wrong or expired `Authorization: Token ...` is refused before anything else;
@@ -15,7 +16,6 @@ drf-spectacular otherwise derives from the authentication classes alone.
 """
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
-from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -23,12 +23,6 @@ UNSAFE_METHODS = {"post", "put", "patch", "delete"}
 
 # Kemendagri codes of provinces ("33") and regencies and cities ("33.25"), as registry.models validates them.
 REGION_CODE_PATTERN = r"^\d{2}(\.\d{2})?$"
-
-
-class ErrorSerializer(serializers.Serializer):
-    """An error that is not about particular fields: 401, 403, 404, 405, 409, 415, 429."""
-
-    detail = serializers.CharField(read_only=True)
 
 
 ERROR_SCHEMA = {
@@ -60,12 +54,14 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+def _error_content(status: str) -> dict:
+    # 429's body is the throttles' hook's (config.schema), which runs first.
+    schema = {"400": "ValidationError", "429": "Throttled"}.get(status, "Error")
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+
+
 def _response(status: str) -> dict:
-    schema = "ValidationError" if status == "400" else "Error"
-    return {
-        "description": ERROR_DESCRIPTIONS[status],
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-    }
+    return {"description": ERROR_DESCRIPTIONS[status], "content": _error_content(status)}
 
 
 def _error_statuses(method: str, operation: dict) -> list[str]:
@@ -112,6 +108,10 @@ def add_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for status in _error_statuses(method, operation):
                 responses.setdefault(status, _response(status))
+            for status, response in responses.items():
+                # An error a view documented by its description alone has the usual body.
+                if status.startswith("4") and "content" not in response:
+                    response["content"] = _error_content(status)
     return result
 
 

@@ -10,11 +10,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.openapi import SLUG_PATTERN, path_parameter
+from config.parsers import FormParser, JSONParser, MultiPartParser
 from registry import permissions
 
 from .. import selectors, services
@@ -58,6 +58,7 @@ class AppViewSet(viewsets.ModelViewSet):
     serializer_class = AppDetailSerializer
     filterset_class = AppFilterSet
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN.strip("^$")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

@@ -56,6 +56,7 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = TemplateSerializer
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN.strip("^$")
     pagination_class = None
     throttle_scope = None  # "preview" on the preview action: the ScopedRateThrottle rate of that name
 
@@ -145,7 +146,10 @@ class ForkViewSet(
 
     @extend_schema(
         request=ForkRequestSerializer,
-        responses={202: ForkSerializer},
+        responses={
+            202: ForkSerializer,
+            409: OpenApiResponse(description="This Idempotency-Key was used with another request."),
+        },
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
     )
     def create(self, request, *args, **kwargs):
@@ -184,14 +188,23 @@ class ForkViewSet(
         filename = services.fork_archive_filename(fork)
         return file_response(fork.archive, content_type="application/zip", filename=filename)
 
-    @extend_schema(request=None, responses=ForkSerializer)
+    @extend_schema(
+        request=None,
+        responses={200: ForkSerializer, 400: OpenApiResponse(description="The fork has already finished.")},
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         fork = self._changeable(self.get_object())
         services.fork_cancel(fork=fork)
         return Response(ForkSerializer(fork, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=None, responses={202: ForkSerializer})
+    @extend_schema(
+        request=None,
+        responses={
+            202: ForkSerializer,
+            400: OpenApiResponse(description="Only a failed fork can be retried."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         fork = self._changeable(self.get_object())
