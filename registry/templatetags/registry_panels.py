@@ -15,7 +15,7 @@ def page_panels(context, page: str, obj) -> SafeString:
     engine = context.template.engine
     parts = []
     for panel in panels_for(page):
-        values = panel.context(context.get("request"), obj)
+        values = panel.context(getattr(context, "request", None), obj)
         if values is None:
             continue
         with context.push(values):
