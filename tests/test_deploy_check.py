@@ -12,7 +12,8 @@ def production_check(**extra) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "DEBUG", "SESSION_", "CSRF_"))
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set by the browser tests' fixture for this process, never in production.
+        if not key.startswith(("SECURE_", "DEBUG", "SESSION_", "CSRF_", "DJANGO_ALLOW_ASYNC_UNSAFE"))
     }
     env.update(SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="lumbung.example", DEBUG="0", **extra)
     return subprocess.run(
