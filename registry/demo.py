@@ -13,16 +13,14 @@ from .choices import AgencyKind, DatePrecision, VisitKind
 from .models import MoU, Region
 
 SOURCES = {
-    "jpnn-bontang": "jpnn.com (Natalia): rombongan Pemkot Bontang belajar smart city ke Jawa Tengah "
-    "[seeds/000_f58cbf2d5f990215.txt]",
+    "jpnn-bontang": "jpnn.com (Natalia): rombongan Pemkot Bontang belajar smart city ke Jawa Tengah",
     "tribun-bontang": "TribunBanyumas.com (Abduh Imanulhaq): «Pemkot Bontang Belajar Penerapan Smart City di "
-    "Semarang, Berikut Saran Gubernur Ganjar» [seeds/001_e8e73bef7ed71e2b.txt]",
+    "Semarang, Berikut Saran Gubernur Ganjar»",
     "kompas-sumut": "Kompas.com, 3 Oktober 2019: «Sumut Tertarik Cara Ganjar Wujudkan Jateng sebagai Smart "
-    "Province» [seeds/002_a33228ae1c152352.txt]",
+    "Province»",
     "radar-batang": "Radar Pekalongan (Novia Rochmawati): «Ajak 90 Pejabat, Wihaji Teken Mou dengan Pemkot "
-    "Semarang» [seeds/003_3408dfa2271c28be.txt]",
-    "malang-fgd": "malangkota.go.id, 23 September 2019: FGD Penyusunan Roadmap Smart City Kota Malang "
-    "[seeds/004_e91fa9d428a9608d.txt]",
+    "Semarang»",
+    "malang-fgd": "malangkota.go.id, 23 September 2019: FGD Penyusunan Roadmap Smart City Kota Malang",
 }
 
 SEMARANG, BATANG, BONTANG, JATENG, SUMUT, MALANG = "33.74", "33.25", "64.74", "33", "12", "35.73"

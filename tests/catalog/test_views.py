@@ -95,7 +95,8 @@ def test_app_page(client, demo):
     assert "72 jam" in html  # the SLA figure
     assert "Kabupaten Batang" in html  # who plans to use it
     assert "MoU pengembangan smart city Kabupaten Batang dengan Kota Semarang" in html
-    assert "seeds/003_3408dfa2271c28be.txt" in html
+    assert "Radar Pekalongan" in html and "Wihaji Teken Mou" in html  # the story, as the public knows it
+    assert "seeds/" not in html  # never the project's own file names
     santunan = client.get("/aplikasi/e-santunan-kematian-batang/").text
     assert "Rp 1.000.000" in santunan
     lineage = client.get("/aplikasi/jalan-cantik/").text
