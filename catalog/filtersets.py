@@ -21,12 +21,12 @@ class _TrueFalseField(forms.NullBooleanField):
     """true or false (or nothing, for no filter); anything else is an error, not silently no filter."""
 
     widget = forms.TextInput
-    VALUES = {"true": True, "1": True, "false": False, "0": False, "": None, "unknown": None}
+    VALUES = {"true": True, "false": False, "": None}
 
     def to_python(self, value):
         if value is None or isinstance(value, bool):
             return value
-        key = str(value).strip().lower()
+        key = str(value)
         if key not in self.VALUES:
             raise forms.ValidationError(_("Use true or false."), code="invalid")
         return self.VALUES[key]

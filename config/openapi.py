@@ -12,7 +12,8 @@ repeat them:
 - 415 where there is a request body: one in a media type the operation does not parse.
 
 It also drops the security requirement of operations that anyone may call (the token endpoint), which
-drf-spectacular otherwise derives from the authentication classes alone.
+drf-spectacular otherwise derives from the authentication classes alone, and lets a single-choice filter
+be sent empty, as django-filter allows.
 """
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
@@ -93,18 +94,44 @@ def _open_operations(generator) -> set[tuple[str, str]]:
     return open_operations
 
 
+def _empty_choice_means_no_filter(operation: dict) -> None:
+    # django-filter skips a single-choice filter sent empty (`?status=`, what a web form's "all" sends);
+    # a true/false filter takes exactly `true` or `false` (catalog.filtersets.TrueFalseFilter), or nothing.
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        if parameter.get("in") != "query":
+            continue
+        if schema.get("type") == "boolean":
+            parameter["schema"] = {"type": "string", "enum": ["true", "false", ""]}
+        elif schema.get("type") == "string" and "" not in schema.get("enum", [""]):
+            schema["enum"] = [*schema["enum"], ""]
+
+
+def _text_is_trimmed(schemas: dict) -> None:
+    # DRF trims request text, so a required one of only spaces is blank: say it needs a non-space.
+    for name, component in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for field in component.get("properties", {}).values():
+            plain = not field.keys() & {"pattern", "format", "enum"}
+            if field.get("type") == "string" and field.get("minLength", 0) >= 1 and plain:
+                field["pattern"] = r"\S"
+
+
 def add_error_responses(result, generator, request, public):
     """Document the errors every DRF view can answer with (see the module's docstring)."""
     open_operations = _open_operations(generator)
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Error", ERROR_SCHEMA)
     schemas["ValidationError"] = VALIDATION_ERROR_SCHEMA
+    _text_is_trimmed(schemas)
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in HTTP_METHODS:
                 continue
             if (path, method) in open_operations:
                 operation["security"] = []
+            _empty_choice_means_no_filter(operation)
             responses = operation.setdefault("responses", {})
             for status in _error_statuses(method, operation):
                 responses.setdefault(status, _response(status))

@@ -8,6 +8,7 @@ goes with every request, so that the write endpoints are exercised too.
 """
 
 import datetime
+import re
 import zlib
 from collections import defaultdict
 
@@ -30,7 +31,7 @@ from tests.conftest import member_of
 
 # Fixed, so that a CI failure can be replayed; sized so the whole file takes about two minutes on 2 cores.
 SEED = 20250909
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 30
 
 BATANG, SEMARANG, BONTANG = "33.25", "33.74", "64.74"
 APPS = {"program-pelaporan-kota-semarang": SEMARANG, "e-santunan-kematian-batang": BATANG}
@@ -235,9 +236,10 @@ def test_a_page_size_above_the_maximum_is_reduced_to_it(api, regions):
 )
 def test_a_true_false_filter_refuses_other_values(api, regions, path, name):
     factories.AdoptionFactory()
-    refused = api.get(path, {name: "null"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert refused.status_code == 400
-    assert refused.json() == {name: ["Use true or false."]}
+    for value in ("null", "1", "TRUE"):
+        refused = api.get(path, {name: value}, HTTP_ACCEPT_LANGUAGE="en")
+        assert refused.status_code == 400
+        assert refused.json() == {name: ["Use true or false."]}
     assert api.get(path, {name: "true"}).json()["count"] == (0 if name == "has_template" else 1)
     assert api.get(path, {name: ""}).json()["count"] == 1
 
@@ -344,3 +346,28 @@ def test_a_slug_with_a_nul_character_names_nothing(api, regions, path):
     response = api.get(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_the_schema_says_what_a_figure_value_is():
+    pattern = re.compile(
+        schema.raw_schema["components"]["schemas"]["FigureRequest"]["properties"]["value"]["pattern"]
+    )
+    assert [value for value in ("", "-", ".", "1.", "1.234") if pattern.search(value)] == []
+    assert all(pattern.search(value) for value in ("1000000", "-1.5", ".5", "999999999999.99"))
+
+
+def test_the_schema_lets_a_single_choice_filter_be_empty_as_the_api_does(api, regions):
+    kind = next(
+        p for p in schema.raw_schema["paths"]["/api/v1/regions/"]["get"]["parameters"] if p["name"] == "kind"
+    )
+    assert "" in kind["schema"]["enum"]
+    assert api.get("/api/v1/regions/", {"kind": ""}).json()["count"] == 552
+
+
+def test_the_schema_says_required_text_needs_more_than_spaces(api, batang_editor):
+    field = schema.raw_schema["components"]["schemas"]["AppWriteRequest"]["properties"]["long_description"]
+    assert field["pattern"] == r"\S"
+    api.force_authenticate(batang_editor)
+    response = api.post("/api/v1/apps/", {"long_description": "   "}, format="json")
+    assert response.status_code == 400
+    assert "long_description" in response.json()

@@ -79,8 +79,22 @@ class ContactSerializer(serializers.ModelSerializer):
         fields = ("role", "name", "email", "phone", "affiliation")
 
 
+@extend_schema_field(
+    # drf-spectacular's pattern for a decimal allows "", "-" and "."; these are not numbers.
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^-?(\d{1,12}(\.\d{1,2})?|\.\d{1,2})$",
+        "nullable": True,
+    }
+)
+class FigureValueField(serializers.DecimalField):
+    pass
+
+
 class FigureSerializer(serializers.ModelSerializer):
     metric = serializers.ChoiceField(choices=FigureMetric.choices)
+    value = FigureValueField(max_digits=14, decimal_places=2, allow_null=True, required=False)
 
     class Meta:
         model = ServiceFigure
