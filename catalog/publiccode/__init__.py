@@ -1,7 +1,9 @@
 """publiccode.yml (core schema, publiccodeYmlVersion "0.4") of catalog apps.
 
 vocabulary  the standard's constants, its category tags and how ours map onto them
-schema      reading a document (bounded YAML) and checking it: DRF serializers of the standard's keys
+reading     reading an upload (UTF-8, size, bounded YAML: catalog.yaml_loader) into a mapping
+checks      checks of one value (URL, e-mail, slug, language, length...) as Django validators
+schema      publiccode_parse: DRF serializers mirroring the document check it, errors by key path
 export      the document of an app (the mapping of every key is described there)
 
 The import, a write, is catalog.services.app_import_publiccode.

@@ -1,6 +1,6 @@
 """The publiccode.yml import: a document creates or updates an app of a region.
 
-Import: `app_import_publiccode(text=..., region=...)` validates with `publiccode_parse`, then creates the
+`app_import_publiccode(text=..., region=...)` validates with `publiccode_parse`, then creates the
 app through app_create or updates the region's existing one (same x-lumbung slug, else
 same repository URL) through app_update, in one transaction. When `x-lumbung` is absent (a document written
 elsewhere), an update keeps the app's dimension, SPBE type, agency, lineage note and mentors, and its
@@ -26,7 +26,8 @@ from registry.models import Region
 from ..choices import AdoptionStage, ContactRole
 from ..models import Adoption, App, AppContact
 from ..publiccode.export import owner_contact
-from ..publiccode.schema import PathErrors, document_error, publiccode_parse
+from ..publiccode.reading import PathErrors, document_error
+from ..publiccode.schema import publiccode_parse
 from ..publiccode.vocabulary import CATEGORY_MAP, EXTENSION_KEY, category_from_tags, lumbung_slug
 from .adoptions import adoption_record_unverified
 from .apps import ContactInput, agency_of, app_create, app_update
