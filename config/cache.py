@@ -8,10 +8,10 @@ Lost writes have a bounded cost: cached catalog answers live at most ``catalog.s
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -20,81 +20,49 @@ logger = logging.getLogger(__name__)
 WARN_EVERY_SECONDS = 60.0
 
 
+def _fail_soft(name: str, answer):
+    """RedisCache's method `name`, answering `answer(*args)` when Redis cannot be reached."""
+    parent = getattr(RedisCache, name)
+
+    @functools.wraps(parent)
+    def method(self, *args, **kwargs):
+        try:
+            return parent(self, *args, **kwargs)
+        except RedisError as exc:
+            self._unavailable(name, exc)
+            return answer(*args, **kwargs)
+
+    return method
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+def _false(*args, **kwargs):
+    return False
+
+
 class FailSoftRedisCache(RedisCache):
     """Django's RedisCache; an operation that fails because Redis is down returns its "empty" answer."""
 
     _last_warning = 0.0
 
-    def _unavailable(self, operation: str, exc: Exception, default):
+    def _unavailable(self, operation: str, exc: Exception) -> None:
         now = time.monotonic()
         if now - FailSoftRedisCache._last_warning >= WARN_EVERY_SECONDS:
             FailSoftRedisCache._last_warning = now
             logger.warning("Cache unreachable (%s failed: %s); answering without it.", operation, exc)
-        return default
 
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except RedisError as exc:
-            return self._unavailable("get", exc, default)
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except RedisError as exc:
-            return self._unavailable("get_many", exc, {})
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except RedisError as exc:
-            return self._unavailable("has_key", exc, False)
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as exc:
-            return self._unavailable("add", exc, False)
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set(key, value, timeout, version)
-        except RedisError as exc:
-            return self._unavailable("set", exc, None)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except RedisError as exc:
-            return self._unavailable("set_many", exc, list(data))
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except RedisError as exc:
-            return self._unavailable("touch", exc, False)
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except RedisError as exc:
-            return self._unavailable("delete", exc, False)
-
-    def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except RedisError as exc:
-            return self._unavailable("delete_many", exc, None)
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except RedisError as exc:
-            # Counters (throttles, the catalog version) start again from their default once Redis is back.
-            return self._unavailable("incr", exc, delta)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except RedisError as exc:
-            return self._unavailable("clear", exc, False)
+    get = _fail_soft("get", lambda key, default=None, version=None: default)
+    get_many = _fail_soft("get_many", lambda *args, **kwargs: {})
+    has_key = _fail_soft("has_key", _false)
+    add = _fail_soft("add", _false)
+    set = _fail_soft("set", _nothing)
+    set_many = _fail_soft("set_many", lambda data, *args, **kwargs: list(data))  # the keys not stored
+    touch = _fail_soft("touch", _false)
+    delete = _fail_soft("delete", _false)
+    delete_many = _fail_soft("delete_many", _nothing)
+    # Counters (throttles, the catalog version) start again from their default once Redis is back.
+    incr = _fail_soft("incr", lambda key, delta=1, version=None: delta)
+    clear = _fail_soft("clear", _false)

@@ -139,3 +139,19 @@ def test_the_plain_redis_cache_would_fail_there():
     cache = RedisCache(f"redis://127.0.0.1:{_free_port()}/1", {"OPTIONS": {"socket_connect_timeout": 0.5}})
     with pytest.raises(RedisConnectionError):
         cache.get("x")
+
+
+def test_every_cache_operation_answers_while_redis_is_down():
+    from config.cache import FailSoftRedisCache
+
+    cache = FailSoftRedisCache(
+        f"redis://127.0.0.1:{_free_port()}/1", {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    )
+    assert cache.get("k") is None and cache.get("k", 7) == 7
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.has_key("k") is False and cache.add("k", 1) is False and cache.touch("k") is False
+    assert cache.set("k", 1) is None and cache.set_many({"a": 1}) == ["a"]
+    assert cache.delete("k") is False and cache.delete_many(["k"]) is None
+    assert cache.incr("k") == 1 and cache.incr("k", 5) == 5
+    assert cache.get_or_set("k", 3) == 3
+    assert cache.clear() is False
