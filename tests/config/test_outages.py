@@ -70,16 +70,18 @@ def own_redis():
 def broker_on(own_redis):
     from config.celery_app import app
 
-    saved = app.conf.broker_url, app.conf.broker_transport_options
+    # Celery copies broker_url into broker_read_url and broker_write_url when configured: set all three.
+    names = ("broker_url", "broker_read_url", "broker_write_url", "broker_transport_options")
+    saved = {name: app.conf[name] for name in names}
 
     def reset_pools():
         app._pool = None
         app.amqp._producer_pool = None
 
-    app.conf.broker_url, app.conf.broker_transport_options = own_redis.url, {}
+    app.conf.update({name: own_redis.url for name in names[:3]}, broker_transport_options={})
     reset_pools()
     yield own_redis
-    app.conf.broker_url, app.conf.broker_transport_options = saved
+    app.conf.update(saved)
     reset_pools()
 
 
