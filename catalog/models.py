@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from config.uploads import GeneratedImageName
 from registry.models import Agency, Region
+from registry.permissions import RestrictedQuerySet
 
 from .choices import (
     AdoptionStage,
@@ -28,6 +29,10 @@ from .validators import validate_screenshot, validate_spdx_license
 
 def default_platforms() -> list[str]:
     return ["web"]
+
+
+class AppQuerySet(RestrictedQuerySet):
+    region_lookup = "owner_region"
 
 
 class App(models.Model):
@@ -125,6 +130,8 @@ class App(models.Model):
         m2m_fields=["mous"],
     )
 
+    objects = AppQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("app")
@@ -220,6 +227,10 @@ class Screenshot(models.Model):
         return self.caption or self.image.name
 
 
+class AdoptionQuerySet(RestrictedQuerySet):
+    region_lookup = "region"
+
+
 class Adoption(models.Model):
     """A region using an app. Verified when a member of the adopting region recorded it."""
 
@@ -252,6 +263,7 @@ class Adoption(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = AdoptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["app", "region"]

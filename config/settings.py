@@ -215,7 +215,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["registry.permissions.RegionObjectPermission"],
     # DRF's three, refusing NUL characters (PostgreSQL cannot compare them: a 500 otherwise).
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.JSONParser",

@@ -31,10 +31,6 @@ class MemberRole(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-# Roles that may record agreements and visits on behalf of their region.
-WRITER_ROLES = (MemberRole.EDITOR, MemberRole.ADMIN)
-
-
 class MoUStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")

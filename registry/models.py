@@ -13,11 +13,16 @@ from simple_history.models import HistoricalRecords
 from config.uploads import GeneratedName
 
 from .choices import AgencyKind, DatePrecision, MemberRole, MoUStatus, NoticeKind, RegionKind, VisitKind
+from .permissions import RestrictedQuerySet
 from .validators import validate_pdf_document
 
 region_code_validator = RegexValidator(
     r"^\d{2}(\.\d{2})?$", _("A Kemendagri code looks like 33 (province) or 33.74 (regency or city).")
 )
+
+
+class RegionQuerySet(RestrictedQuerySet):
+    region_lookup = "code"
 
 
 class Region(models.Model):
@@ -37,6 +42,8 @@ class Region(models.Model):
         related_name="regencies",
         limit_choices_to={"kind": RegionKind.PROVINCE},
     )
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -121,7 +128,9 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} {self.region}"
 
 
-class MoUQuerySet(models.QuerySet):
+class MoUQuerySet(RestrictedQuerySet):
+    region_lookup = "parties__region"
+
     def with_status(self, today: datetime.date | None = None) -> "MoUQuerySet":
         """Annotate `current_status`, derived from the dates and an explicit termination."""
         today = today or timezone.localdate()
@@ -284,6 +293,10 @@ class MoUNotice(models.Model):
         return f"{self.get_kind_display()}: {self.mou}"
 
 
+class StudyVisitQuerySet(RestrictedQuerySet):
+    region_lookup = "visiting_region"
+
+
 class StudyVisit(models.Model):
     """A study visit (studi banding) or consultation: one region learning from one or more others."""
 
@@ -324,6 +337,8 @@ class StudyVisit(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = StudyVisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visited_on", "-id"]

@@ -1,52 +1,187 @@
-"""Who may do what: the role sets and the checks that every app asks, in one place.
+"""Who may do what: the one place that says it.
 
-Services ask these before they write; views only translate a refusal into a status code. The rule
-for writing on a region's behalf (`user_can_write_for_regions`) and the fork rule (templates_repo's
-`user_can_fork`) are older and still live in registry.selectors and templates_repo; they move here
-with the rest of the permissions later.
+Lumbung's rights follow regions. A user acts for a region through a membership with a role; staff act
+for every region. Three actions matter:
+
+- `Action.VIEW`: reading. Public for almost everything; a model's queryset narrows it where a record is
+  not public (a region's own copies of templates).
+- `Action.CHANGE`: writing on a region's behalf: its apps, its MoUs (as a party), its study visits, its
+  imports, its templates' mentors. Members with a role in `MAY_WRITE_FOR_REGION` (editor, admin).
+- `Action.ADOPT`: taking something for a region: recording that it uses an app, forking a template for
+  it, previewing that fork. Members with a role in `MAY_ADOPT_FOR_REGION` (developer, editor, admin).
+
+Everything else asks here:
+
+- `may(user, action, region_codes)` / `require(...)` for a write whose region comes from the request
+  (a new app's owner, a new MoU's parties);
+- `Model.objects.restrict(user, action)` (the querysets built on `RestrictedQuerySet`, in the spirit of
+  NetBox's RestrictedQuerySet) for the rows a user may act on, in SQL;
+- `RegionObjectPermission`, the DRF permission class of every viewset that writes, which checks an
+  object through its queryset's `restrict`;
+- `may_expression` where a query annotates the right (the fork request's one-query region lookup).
+
+Services call `require` before they write; views and serializers only translate the refusal (Django's
+`PermissionDenied`, a 403) into a page or a response. `tests/test_permissions.py` walks every write
+endpoint with every role against one table.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils.translation import gettext as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .choices import WRITER_ROLES, MemberRole
-from .selectors import User, user_can_write_for_regions, user_region_codes
+from .choices import MemberRole
+
+User = AbstractBaseUser | AnonymousUser
 
 __all__ = [
-    "ADOPTER_ROLES",
-    "WRITER_ROLES",
+    "MAY_ADOPT_FOR_REGION",
+    "MAY_WRITE_FOR_REGION",
+    "Action",
     "AdoptionRights",
+    "RegionObjectPermission",
+    "RestrictedQuerySet",
     "adoption_region_codes",
     "adoption_rights",
     "check_source_change",
+    "may",
+    "may_expression",
+    "member_region_codes",
+    "members_who_may",
+    "mou_document_visible",
+    "require",
     "user_can_set_source",
-    "user_can_write_for_region",
 ]
 
-# Members who may record their own region's use of an app (a developer forking a template does).
-ADOPTER_ROLES = (MemberRole.DEVELOPER, MemberRole.EDITOR, MemberRole.ADMIN)
+
+class Action(models.TextChoices):
+    VIEW = "view", _("view")
+    CHANGE = "change", _("write for the region")
+    ADOPT = "adopt", _("adopt or fork for the region")
 
 
-def user_can_write_for_region(user: User, region_code: str) -> bool:
-    """Staff, or an editor or admin member of the region: its apps, agreements and visits."""
-    return user_can_write_for_regions(user, [region_code])
+# The roles, named for what they allow.
+MAY_WRITE_FOR_REGION = frozenset({MemberRole.EDITOR, MemberRole.ADMIN})
+MAY_ADOPT_FOR_REGION = frozenset({MemberRole.DEVELOPER, MemberRole.EDITOR, MemberRole.ADMIN})
+_ROLES = {Action.CHANGE: MAY_WRITE_FOR_REGION, Action.ADOPT: MAY_ADOPT_FOR_REGION}
+
+
+def _memberships():
+    from .models import Membership  # models build their querysets on this module
+
+    return Membership.objects
+
+
+def member_region_codes(user: User, action: Action | None = None) -> set[str]:
+    """Codes of the regions `user` is a member of; with `action`, only those it may do that for."""
+    if not user.is_authenticated:
+        return set()
+    memberships = _memberships().filter(user=user.pk)
+    if action is not None and action != Action.VIEW:
+        memberships = memberships.filter(role__in=_ROLES[action])
+    return set(memberships.order_by().values_list("region_id", flat=True))  # a set: no ordering, no join
+
+
+def may(user: User | None, action: Action, region_codes: Iterable[str]) -> bool:
+    """Whether `user` may `action` for one of `region_codes`: staff for any region, a member for its own
+    with a role that allows it. Never for a pair of other regions (a member records an agreement only
+    when one of its regions is a party)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or action == Action.VIEW:
+        return True
+    return bool(member_region_codes(user, action) & set(region_codes))
+
+
+def require(user: User | None, action: Action, region_codes: Iterable[str], message: str) -> None:
+    """Raise PermissionDenied(`message`) unless `may(user, action, region_codes)`."""
+    if not may(user, action, region_codes):
+        raise PermissionDenied(message)
+
+
+def may_expression(user: User, action: Action, region_ref: OuterRef):
+    """The rule of `may` as an SQL expression over one region (`region_ref`, e.g. OuterRef("pk")), for
+    a query that reads a region and the right together."""
+    if user.is_authenticated and user.is_staff:
+        return Value(True, output_field=BooleanField())
+    if not user.is_authenticated:
+        return Value(False, output_field=BooleanField())
+    return Exists(_memberships().filter(user=user.pk, region=region_ref, role__in=_ROLES[action]))
+
+
+def members_who_may(action: Action, region_codes: Iterable[str]):
+    """Memberships (active users) that may `action` for one of `region_codes`: who hears about it."""
+    return _memberships().filter(region__in=list(region_codes), role__in=_ROLES[action], user__is_active=True)
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """`restrict(user, action)`: the rows `user` may `action`.
+
+    A subclass names `region_lookup`, the path from its model to the region that acts for a row (an
+    app's owner region, an MoU's party regions); `visible(user)` narrows reading where rows are not
+    public.
+    """
+
+    region_lookup = ""
+
+    def visible(self, user: User) -> "RestrictedQuerySet":
+        return self.all()
+
+    def restrict(self, user: User | None, action: Action = Action.VIEW) -> "RestrictedQuerySet":
+        user = user or AnonymousUser()
+        if action == Action.VIEW:
+            return self.visible(user)
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        codes = _memberships().filter(user=user.pk, role__in=_ROLES[action]).values("region_id")
+        if "__" not in self.region_lookup:
+            return self.filter(**{f"{self.region_lookup}__in": codes})
+        # A many-valued path (an MoU's parties): a subquery, so that no row repeats and no DISTINCT
+        # meets the caller's annotations.
+        rows = self.model._base_manager.filter(**{f"{self.region_lookup}__in": codes})
+        return self.filter(pk__in=rows.values("pk"))
+
+
+class RegionObjectPermission(BasePermission):
+    """DRF: reading is open; writing needs a signed-in user (401 otherwise), and writing one object
+    needs its queryset's `restrict(user, view.write_action)` to hold it (403 with the view's
+    `denied_messages[request.method]` otherwise). Writes that create (no object yet) check the regions
+    named in the request with `require` in the service they call."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        action = getattr(view, "write_action", Action.CHANGE)
+        if type(obj)._default_manager.restrict(request.user, action).filter(pk=obj.pk).exists():
+            return True
+        messages = getattr(view, "denied_messages", {})
+        self.message = messages.get(request.method, self.message if hasattr(self, "message") else None)
+        return False
 
 
 @dataclass(frozen=True)
 class AdoptionRights:
     """What `user` may do with a region's record of using an app."""
 
-    may_record: bool  # staff, or a developer, editor or admin member of the adopting region
+    may_record: bool  # staff, or a member of the adopting region with a MAY_ADOPT_FOR_REGION role
     verified: bool  # a member speaks for the region itself; staff record on its behalf, unverified
 
 
 def adoption_rights(user: User | None, region_code: str) -> AdoptionRights:
     if user is None or not user.is_authenticated:
         return AdoptionRights(may_record=False, verified=False)
-    is_member = region_code in user_region_codes(user, roles=ADOPTER_ROLES)
+    is_member = region_code in member_region_codes(user, Action.ADOPT)
     return AdoptionRights(may_record=is_member or user.is_staff, verified=is_member)
 
 
@@ -57,7 +192,7 @@ def adoption_region_codes(user: User, region_codes: Iterable[str]) -> set[str]:
         return set()
     if user.is_staff:
         return codes
-    return codes & user_region_codes(user, roles=ADOPTER_ROLES)
+    return codes & member_region_codes(user, Action.ADOPT)
 
 
 def user_can_set_source(user: User) -> bool:
@@ -70,3 +205,19 @@ def check_source_change(user: User, *, new: str | None, current: str = "") -> No
     back the source the record already has (or none) is no change."""
     if new is not None and new != current and not user_can_set_source(user):
         raise ValidationError({"source": [_("Only staff can set where a record comes from.")]})
+
+
+def mou_document_visible(user: User, mou, *, region_codes: set[str] | None = None) -> bool:
+    """Whether `user` may download the MoU's document: anyone once it is signed; before, while it is
+    still being negotiated, only staff and members (any role) of a party region.
+
+    `mou.parties` is read (prefetched by mou_list); `region_codes` may carry member_region_codes(user)
+    when many MoUs are checked for one user.
+    """
+    if not mou.document:
+        return False
+    if mou.signed_on is not None or (user.is_authenticated and user.is_staff):
+        return True
+    if region_codes is None:
+        region_codes = member_region_codes(user)
+    return any(party.region_id in region_codes for party in mou.parties.all())

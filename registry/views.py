@@ -8,7 +8,7 @@ from django_filters.views import FilterView
 
 from config.uploads import file_response
 
-from . import selectors
+from . import permissions, selectors
 from .choices import MoUStatus, RegionKind
 from .filtersets import MoUFilterSet, RegionFilterSet, StudyVisitFilterSet
 from .models import MoU, Region
@@ -91,7 +91,7 @@ class MoUDetailView(DetailView):
         return selectors.mou_list()
 
     def get_context_data(self, **kwargs):
-        visible = selectors.mou_document_visible(self.request.user, self.object)
+        visible = permissions.mou_document_visible(self.request.user, self.object)
         if self.request.user.is_staff:
             # The audit trail (who changed what, and when) is for staff only.
             kwargs["mou_history"] = selectors.mou_history(self.object)
@@ -105,7 +105,7 @@ def mou_document(request, pk: int):
     older upload may still be the uploader's own (poly.html).
     """
     mou = get_object_or_404(MoU.objects.prefetch_related("parties"), pk=pk)
-    if not selectors.mou_document_visible(request.user, mou):
+    if not permissions.mou_document_visible(request.user, mou):
         raise Http404
     filename = f"mou-{mou.pk}-{slugify(mou.title)[:60] or 'dokumen'}.pdf"
     return file_response(mou.document, content_type="application/pdf", filename=filename)

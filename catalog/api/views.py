@@ -3,13 +3,13 @@ from functools import partial
 
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -39,6 +39,15 @@ def _contacts(data):
     return [services.ContactInput(**contact) for contact in data]
 
 
+def _require_owner(user, region) -> None:
+    permissions.require(
+        user,
+        permissions.Action.CHANGE,
+        [region.code],
+        _("Only the owner region's editors and administrators can record its apps."),
+    )
+
+
 APP_SLUG = path_parameter(
     "slug", pattern=SLUG_PATTERN, example="program-pelaporan-kota-semarang", description="The app's slug."
 )
@@ -60,6 +69,10 @@ class AppViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN.strip("^$")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    denied_messages = {
+        "PATCH": gettext_lazy("Only the owner region's editors and administrators can change this app."),
+        "DELETE": gettext_lazy("Only the owner region's editors and administrators can delete this app."),
+    }
 
     def get_queryset(self):
         if self.action in ("retrieve", "publiccode"):
@@ -120,10 +133,7 @@ class AppViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         region = data.pop("owner_region")
-        if not services.user_can_edit_app(self.request.user, region):
-            raise PermissionDenied(
-                _("Only the owner region's editors and administrators can record its apps.")
-            )
+        _require_owner(self.request.user, region)
         permissions.check_source_change(self.request.user, new=data.get("source"))
         app = services.app_create(
             owner_region=region,
@@ -144,10 +154,6 @@ class AppViewSet(viewsets.ModelViewSet):
 
     def partial_update(self, request, *args, **kwargs):
         app = self.get_object()
-        if not services.user_can_edit_app(request.user, app):
-            raise PermissionDenied(
-                _("Only the owner region's editors and administrators can change this app.")
-            )
         serializer = AppWriteSerializer(
             app, data=request.data, partial=True, context=self.get_serializer_context()
         )
@@ -162,10 +168,6 @@ class AppViewSet(viewsets.ModelViewSet):
         return Response(AppDetailSerializer(app, context=self.get_serializer_context()).data)
 
     def perform_destroy(self, instance: App):
-        if not services.user_can_edit_app(self.request.user, instance):
-            raise PermissionDenied(
-                _("Only the owner region's editors and administrators can delete this app.")
-            )
         services.app_delete(app=instance)
 
     # Routed in api/urls.py as apps/<slug>/publiccode.yml: the standard's file name, no trailing slash.
@@ -232,10 +234,7 @@ class AppViewSet(viewsets.ModelViewSet):
             raise ValidationError(
                 {"region": [_("Unknown Kemendagri region code: %s.") % request.data.get("region")]}
             )
-        if not services.user_can_edit_app(request.user, region):
-            raise PermissionDenied(
-                _("Only the owner region's editors and administrators can record its apps.")
-            )
+        _require_owner(request.user, region)
         upload = request.data.get("file")
         if upload is not None and hasattr(upload, "read"):
             if upload.size > PUBLICCODE_MAX_BYTES:

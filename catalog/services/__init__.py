@@ -24,7 +24,6 @@ from .apps import (
     catalog_version,
     search_document,
     unique_slug,
-    user_can_edit_app,
 )
 from .publiccode import app_import_publiccode
 
@@ -50,5 +49,4 @@ __all__ = [
     "recount_adoptions",
     "search_document",
     "unique_slug",
-    "user_can_edit_app",
 ]

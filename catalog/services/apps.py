@@ -11,7 +11,6 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from registry import permissions
 from registry.models import Agency, MoU, MoUParty, Region
 
 from ..choices import ContactRole
@@ -291,11 +290,6 @@ def app_set_has_template(*, app: App, has_template: bool) -> None:
         App.objects.filter(pk=app.pk).update(has_template=has_template)
         app.has_template = has_template
         catalog_changed()
-
-
-def user_can_edit_app(user, app_or_region) -> bool:
-    region_code = app_or_region.owner_region_id if isinstance(app_or_region, App) else app_or_region.code
-    return permissions.user_can_write_for_region(user, region_code)
 
 
 def agency_of(region: Region, name_or_short: str) -> Agency | None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import selectors
+from .. import permissions
 from ..models import Agency, MoU, MoUParty, Region, StudyVisit
 
 UNKNOWN_REGION = {"does_not_exist": _("Unknown Kemendagri region code: {value}.")}
@@ -80,7 +80,7 @@ class MoUPartySerializer(serializers.ModelSerializer):
 
 class MoUDocumentField(serializers.FileField):
     """Written as a PDF upload; read as the site's download view (never a /media/ address), or null
-    for whoever may not see the document (selectors.mou_document_visible)."""
+    for whoever may not see the document (permissions.mou_document_visible)."""
 
     def to_representation(self, value) -> str | None:
         if not value:
@@ -89,8 +89,8 @@ class MoUDocumentField(serializers.FileField):
         user = request.user if request is not None else AnonymousUser()
         # One membership query per response, however many MoUs a page lists.
         if "user_region_codes" not in self.context:
-            self.context["user_region_codes"] = selectors.user_region_codes(user)
-        if not selectors.mou_document_visible(
+            self.context["user_region_codes"] = permissions.member_region_codes(user)
+        if not permissions.mou_document_visible(
             user, value.instance, region_codes=self.context["user_region_codes"]
         ):
             return None

@@ -1,8 +1,8 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import PermissionDenied
 
 from config.openapi import REGION_CODE_PATTERN, path_parameter
 
@@ -51,9 +51,13 @@ def _parties(validated: list[dict]) -> list[services.PartyInput]:
     return [services.PartyInput(**party) for party in validated]
 
 
-def _require_writer(user, region_codes, message: str) -> None:
-    if not selectors.user_can_write_for_regions(user, region_codes):
-        raise PermissionDenied(message)
+def _require_party(user, parties: list[services.PartyInput]) -> None:
+    permissions.require(
+        user,
+        permissions.Action.CHANGE,
+        [party.region.code for party in parties],
+        _("You can only record MoUs to which one of your regions is a party."),
+    )
 
 
 class MoUViewSet(viewsets.ModelViewSet):
@@ -63,6 +67,10 @@ class MoUViewSet(viewsets.ModelViewSet):
     serializer_class = MoUSerializer
     filterset_class = MoUFilterSet
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    denied_messages = {
+        "PATCH": gettext_lazy("Only a party region's editors and administrators can change this MoU."),
+        "DELETE": gettext_lazy("Only a party region's editors and administrators can delete this MoU."),
+    }
 
     def get_queryset(self):
         return selectors.mou_list()
@@ -70,40 +78,22 @@ class MoUViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         parties = _parties(data.pop("parties"))
-        _require_writer(
-            self.request.user,
-            [party.region.code for party in parties],
-            _("You can only record MoUs to which one of your regions is a party."),
-        )
+        _require_party(self.request.user, parties)
         permissions.check_source_change(self.request.user, new=data.get("source"))
         mou = services.mou_create(created_by=self.request.user, parties=parties, **data)
         serializer.instance = selectors.mou_list().get(pk=mou.pk)
 
     def perform_update(self, serializer):
         mou = serializer.instance
-        _require_writer(
-            self.request.user,
-            [party.region_id for party in mou.parties.all()],
-            _("Only a party region's editors and administrators can change this MoU."),
-        )
         data = dict(serializer.validated_data)
         permissions.check_source_change(self.request.user, new=data.get("source"), current=mou.source)
         parties = _parties(data.pop("parties")) if "parties" in data else None
         if parties is not None:
-            _require_writer(
-                self.request.user,
-                [party.region.code for party in parties],
-                _("You can only record MoUs to which one of your regions is a party."),
-            )
+            _require_party(self.request.user, parties)
         services.mou_update(mou=mou, parties=parties, **data)
         serializer.instance = selectors.mou_list().get(pk=mou.pk)
 
     def perform_destroy(self, instance: MoU):
-        _require_writer(
-            self.request.user,
-            [party.region_id for party in instance.parties.all()],
-            _("Only a party region's editors and administrators can delete this MoU."),
-        )
         services.mou_delete(mou=instance)
 
 
@@ -121,8 +111,9 @@ class StudyVisitViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        _require_writer(
+        permissions.require(
             self.request.user,
+            permissions.Action.CHANGE,
             [data["visiting_region"].code],
             _("You can only record visits made by one of your regions."),
         )
