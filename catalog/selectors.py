@@ -2,13 +2,11 @@
 
 The list and the browse page are the hot paths (100,000 apps): they read plain rows with `.values()`,
 never model instances, and cache counts and facet counts under the catalog version, which every
-catalog write bumps (services.catalog_changed).
+catalog write bumps (catalog.cache).
 """
 
-import hashlib
 from collections.abc import Mapping
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
@@ -17,12 +15,10 @@ from django.utils.translation import get_language
 
 from registry.models import MoU, MoUParty, Region
 
+from .cache import cached
 from .choices import AdoptionStage, AppCategory, DevelopmentStatus, SmartCityDimension, SpbeType
 from .filtersets import AppFilterSet
 from .models import Adoption, App
-from .services import catalog_version
-
-CACHE_SECONDS = 600
 
 LIST_FIELDS = (
     "id",
@@ -43,20 +39,6 @@ LIST_FIELDS = (
     "adoption_count",
     "created_at",
 )
-
-
-def cache_key(*parts) -> str:
-    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
-    return f"catalog:{catalog_version()}:{digest}"
-
-
-def cached(key_parts, compute, timeout: int = CACHE_SECONDS):
-    key = cache_key(*key_parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
-    return value
 
 
 def app_queryset() -> QuerySet[App]:

@@ -1,6 +1,5 @@
 """Catalog pages. The browse page filters with AppFilterSet, the same class as the API."""
 
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -11,6 +10,7 @@ from django.views.generic import DetailView, TemplateView
 from config.uploads import IMAGE_TYPES, file_response, image_type
 
 from . import selectors
+from .cache import cached
 from .choices import AppCategory, DevelopmentStatus, SortOrder
 from .models import Screenshot
 
@@ -29,13 +29,10 @@ class AppBrowseView(TemplateView):
         params = self.request.GET
         filterset = selectors.app_filterset(params)
         selected = {key: params.getlist(key) for key in filterset.base_filters}
-        key = selectors.cache_key("browse", self.request.get_full_path(), get_language())
-        results = cache.get(key)
-        if results is None:
-            results = render_to_string(
-                self.results_template, self._results(filterset, selected), self.request
-            )
-            cache.set(key, results, selectors.CACHE_SECONDS)
+        results = cached(
+            ("browse", self.request.get_full_path(), get_language()),
+            lambda: render_to_string(self.results_template, self._results(filterset, selected), self.request),
+        )
         return super().get_context_data(
             results=results,
             selected=selected,

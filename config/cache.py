@@ -3,7 +3,7 @@
 Everything Lumbung keeps in the cache (catalog pages and counts, throttle counters, login lock-outs'
 counters) can be recomputed or, for a few seconds, done without. So an unreachable Redis must make the
 site slower, never answer 500: a read misses, a write is dropped, and one warning a minute says so.
-Lost writes have a bounded cost: cached catalog answers live at most ``catalog.selectors.CACHE_SECONDS``.
+Lost writes have a bounded cost: cached catalog answers live at most ``catalog.cache.CACHE_SECONDS``.
 """
 
 from __future__ import annotations

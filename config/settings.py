@@ -215,7 +215,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["registry.permissions.RegionObjectPermission"],
+    # Reads open, writes signed in (401 otherwise); writing an object asks registry.permissions.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+        "registry.permissions.RegionObjectPermission",
+    ],
     # DRF's three, refusing NUL characters (PostgreSQL cannot compare them: a 500 otherwise).
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.JSONParser",

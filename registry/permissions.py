@@ -151,13 +151,10 @@ class RestrictedQuerySet(models.QuerySet):
 
 
 class RegionObjectPermission(BasePermission):
-    """DRF: reading is open; writing needs a signed-in user (401 otherwise), and writing one object
-    needs its queryset's `restrict(user, view.write_action)` to hold it (403 with the view's
-    `denied_messages[request.method]` otherwise). Writes that create (no object yet) check the regions
-    named in the request with `require` in the service they call."""
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or bool(request.user and request.user.is_authenticated)
+    """DRF, after IsAuthenticatedOrReadOnly (the default pair in settings: reads open, writes signed in,
+    401 otherwise): writing one object needs its queryset's `restrict(user, view.write_action)` to hold
+    it (403 with the view's `denied_messages[request.method]` otherwise). Writes that create (no object
+    yet) check the regions named in the request with `require`."""
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
@@ -165,8 +162,9 @@ class RegionObjectPermission(BasePermission):
         action = getattr(view, "write_action", Action.CHANGE)
         if type(obj)._default_manager.restrict(request.user, action).filter(pk=obj.pk).exists():
             return True
-        messages = getattr(view, "denied_messages", {})
-        self.message = messages.get(request.method, self.message if hasattr(self, "message") else None)
+        message = getattr(view, "denied_messages", {}).get(request.method)
+        if message:
+            self.message = message
         return False
 
 

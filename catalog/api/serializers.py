@@ -1,24 +1,53 @@
-from django.urls import reverse
+import functools
+from collections.abc import Mapping
+
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registry import permissions
 from registry.api.serializers import UNKNOWN_REGION
 from registry.models import Agency, MoU, Region
 
 from ..choices import ContactRole, FigureMetric
 from ..models import Adoption, App, AppContact, ServiceFigure
+from ..publiccode import PUBLICCODE_MAX_BYTES
 from ..services import APP_FIELDS
+
+
+def require_owner(user, region: Region) -> None:
+    """403 unless `user` may record apps of `region` (registry.permissions)."""
+    permissions.require(
+        user,
+        permissions.Action.CHANGE,
+        [region.code],
+        _("Only the owner region's editors and administrators can record its apps."),
+    )
+
+
+_SLUG = "slug-placeholder"
+
+
+@functools.lru_cache(maxsize=64)
+def _app_url_formats(script_prefix: str) -> tuple[str, str]:
+    """The API and page URLs of an app with "{slug}" in place of its slug: reverse() once per
+    deployment prefix, not twice per row of a 100-row list."""
+    return tuple(
+        reverse(name, kwargs={"slug": _SLUG}).replace(_SLUG, "{slug}")
+        for name in ("api:app-detail", "catalog:app-detail")
+    )
 
 
 def list_item(row: dict, request) -> dict:
     """A row of `selectors.app_rows` as the API shows it in lists (see AppListSerializer)."""
     slug = row["slug"]
+    api_url, web_url = _app_url_formats(get_script_prefix())
     return {
         "slug": slug,
         "name": row["name"],
-        "url": request.build_absolute_uri(f"/api/v1/apps/{slug}/"),
-        "web_url": request.build_absolute_uri(f"/aplikasi/{slug}/"),
+        "url": request.build_absolute_uri(api_url.format(slug=slug)),
+        "web_url": request.build_absolute_uri(web_url.format(slug=slug)),
         "owner_region": {"code": row["owner_region_id"], "name": row["owner_region__name"]},
         "province": row["owner_province_id"],
         "owner_agency": row["owner_agency__short_name"] or row["owner_agency__name"],
@@ -199,7 +228,9 @@ class AppDetailSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(app.get_absolute_url())
 
     def get_publiccode_url(self, app) -> str:
-        return self.context["request"].build_absolute_uri(f"/api/v1/apps/{app.slug}/publiccode.yml")
+        return self.context["request"].build_absolute_uri(
+            reverse("api:app-publiccode-yml", kwargs={"slug": app.slug})
+        )
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_screenshots(self, app) -> list[dict]:
@@ -213,6 +244,41 @@ class AppDetailSerializer(serializers.ModelSerializer):
             }
             for s in app.screenshots.all()
         ]
+
+
+class PubliccodeUploadSerializer(serializers.Serializer):
+    """The import request: the owner region and the document, uploaded (`file`) or as `text`;
+    validated to {"region": Region, "text": str}."""
+
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), error_messages=UNKNOWN_REGION
+    )
+    file = serializers.FileField(required=False)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+    def validate_region(self, region: Region) -> Region:
+        require_owner(self.context["request"].user, region)  # before the document is read
+        return region
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):  # a JSON list or scalar: say what is missing
+            raise serializers.ValidationError({"region": [_("This field is required.")]})
+        return super().to_internal_value(data)
+
+    def validate(self, data) -> dict:
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > PUBLICCODE_MAX_BYTES:
+                raise serializers.ValidationError({"file": [_("The document is too large.")]})
+            try:
+                text = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise serializers.ValidationError({"file": [_("The document must be UTF-8 text.")]}) from None
+        else:
+            text = data.get("text") or ""
+        if not text:
+            raise serializers.ValidationError({"file": [_("Upload a publiccode.yml file.")]})
+        return {"region": data["region"], "text": text}
 
 
 class PubliccodeImportSerializer(AppDetailSerializer):

@@ -1,16 +1,12 @@
-from collections.abc import Mapping
 from functools import partial
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.openapi import SLUG_PATTERN, path_parameter
@@ -18,6 +14,7 @@ from config.parsers import FormParser, JSONParser, MultiPartParser
 from registry import permissions
 
 from .. import selectors, services
+from ..cache import cached_json
 from ..filtersets import AdoptionFilterSet, AppFilterSet
 from ..models import Adoption, App
 from .serializers import (
@@ -27,7 +24,9 @@ from .serializers import (
     AppWriteSerializer,
     FacetsSerializer,
     PubliccodeImportSerializer,
+    PubliccodeUploadSerializer,
     list_item,
+    require_owner,
 )
 
 
@@ -37,15 +36,6 @@ def _figures(data):
 
 def _contacts(data):
     return [services.ContactInput(**contact) for contact in data]
-
-
-def _require_owner(user, region) -> None:
-    permissions.require(
-        user,
-        permissions.Action.CHANGE,
-        [region.code],
-        _("Only the owner region's editors and administrators can record its apps."),
-    )
 
 
 APP_SLUG = path_parameter(
@@ -95,12 +85,10 @@ class AppViewSet(viewsets.ModelViewSet):
         # The hot path: a cached JSON body keyed on the full URL, the language and the catalog version.
         if request.accepted_renderer.format != "json":
             return self._list_response(request)
-        key = selectors.cache_key("api-apps", request.build_absolute_uri(), get_language())
-        body = cache.get(key)
-        if body is None:
-            response = self._list_response(request)
-            body = JSONRenderer().render(response.data)
-            cache.set(key, body, selectors.CACHE_SECONDS)
+        body = cached_json(
+            ("api-apps", request.build_absolute_uri(), get_language()),
+            lambda: self._list_response(request).data,
+        )
         return HttpResponse(body, content_type="application/json")
 
     def _list_response(self, request):
@@ -123,17 +111,16 @@ class AppViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":
             return super().retrieve(request, *args, **kwargs)
-        key = selectors.cache_key("api-app", request.build_absolute_uri(), get_language())
-        body = cache.get(key)
-        if body is None:
-            body = JSONRenderer().render(super().retrieve(request, *args, **kwargs).data)
-            cache.set(key, body, selectors.CACHE_SECONDS)
+        body = cached_json(
+            ("api-app", request.build_absolute_uri(), get_language()),
+            lambda: super(AppViewSet, self).retrieve(request, *args, **kwargs).data,
+        )
         return HttpResponse(body, content_type="application/json")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         region = data.pop("owner_region")
-        _require_owner(self.request.user, region)
+        require_owner(self.request.user, region)
         permissions.check_source_change(self.request.user, new=data.get("source"))
         app = services.app_create(
             owner_region=region,
@@ -222,34 +209,13 @@ class AppViewSet(viewsets.ModelViewSet):
         `notes` says what could not be applied: among them the usedBy regions the user may not record
         adoptions for (staff may for any region; members for their own), which are skipped.
         """
-        from registry.models import Region
-
-        from ..publiccode import PUBLICCODE_MAX_BYTES
-        from ..services import app_import_publiccode
-
-        if not isinstance(request.data, Mapping):
-            raise ValidationError({"region": [_("This field is required.")]})
-        region = Region.objects.filter(code=request.data.get("region", "")).first()
-        if region is None:
-            raise ValidationError(
-                {"region": [_("Unknown Kemendagri region code: %s.") % request.data.get("region")]}
-            )
-        _require_owner(request.user, region)
-        upload = request.data.get("file")
-        if upload is not None and hasattr(upload, "read"):
-            if upload.size > PUBLICCODE_MAX_BYTES:
-                raise ValidationError({"file": [_("The document is too large.")]})
-            raw = upload.read()
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ValidationError({"file": [_("The document must be UTF-8 text.")]}) from None
-        else:
-            text = request.data.get("text") or ""
-        if not text:
-            raise ValidationError({"file": [_("Upload a publiccode.yml file.")]})
+        upload = PubliccodeUploadSerializer(data=request.data, context=self.get_serializer_context())
+        upload.is_valid(raise_exception=True)
+        region, text = upload.validated_data["region"], upload.validated_data["text"]
         notes: list[str] = []
-        app, created = app_import_publiccode(text=text, region=region, created_by=request.user, notes=notes)
+        app, created = services.app_import_publiccode(
+            text=text, region=region, created_by=request.user, notes=notes
+        )
         app = selectors.app_detail_queryset().get(pk=app.pk)
         data = PubliccodeImportSerializer(app, context={**self.get_serializer_context(), "notes": notes}).data
         return Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

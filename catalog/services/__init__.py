@@ -5,10 +5,10 @@ adoptions   who uses which app
 publiccode  the import of a publiccode.yml document
 """
 
+from ..cache import CATALOG_VERSION_KEY, catalog_changed, catalog_version
 from .adoptions import adoption_record, adoption_record_unverified, recount_adoptions
 from .apps import (
     APP_FIELDS,
-    CATALOG_VERSION_KEY,
     SEARCH_CONFIG,
     ContactInput,
     FigureInput,
@@ -20,8 +20,6 @@ from .apps import (
     app_set_has_template,
     app_update,
     app_validate_mous,
-    catalog_changed,
-    catalog_version,
     search_document,
     unique_slug,
 )

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from registry import permissions
 from registry.models import Region
 
+from ..cache import catalog_changed
 from ..models import Adoption, App
-from .apps import catalog_changed
 
 
 def recount_adoptions(*, app_ids: Iterable[int]) -> None:

@@ -5,7 +5,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchVector
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.text import slugify
@@ -13,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from registry.models import Agency, MoU, MoUParty, Region
 
+from ..cache import catalog_changed
 from ..choices import ContactRole
 from ..models import App, AppContact, ServiceFigure
 from ..validators import normalize_license
 
 SEARCH_CONFIG = "indonesian"
-CATALOG_VERSION_KEY = "catalog:version"
 
 APP_FIELDS = (
     "name",
@@ -49,27 +48,6 @@ APP_FIELDS = (
 
 
 # Cache invalidation -------------------------------------------------------------------------------
-
-
-def catalog_version() -> int:
-    """A number that changes on every catalog write; cached pages and counts are keyed on it."""
-    version = cache.get(CATALOG_VERSION_KEY)
-    if version is None:
-        cache.add(CATALOG_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CATALOG_VERSION_KEY, 1)
-    return version
-
-
-def catalog_changed() -> None:
-    """Invalidate every cached catalog answer, once the current transaction commits."""
-
-    def bump() -> None:
-        try:
-            cache.incr(CATALOG_VERSION_KEY)
-        except ValueError:
-            cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
-
-    transaction.on_commit(bump)
 
 
 # Search ------------------------------------------------------------------------------------------
