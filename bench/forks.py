@@ -75,7 +75,7 @@ def render_once(template_dir: Path, context: dict) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         result = rendering.render_template(
-            template_dir, context, Path(tmp) / "out", limits=services._limits()
+            template_dir, context, Path(tmp) / "out", limits=services.runs._limits()
         )
         rendering.archive_directory(result.root, Path(tmp) / "fork.zip", extra_files={".lumbung.json": b"{}"})
         return time.perf_counter() - started
@@ -85,7 +85,8 @@ def job_once(template_slug: str, region_code: str, user, n: int) -> float:
     """Seconds of the whole worker job (services.fork_run, catalog record included) in this process."""
     from templates_repo import services
 
-    enqueue, services._enqueue = services._enqueue, lambda fork_id: None
+    forks = services.forks
+    enqueue, forks._enqueue_on_commit = forks._enqueue_on_commit, lambda fork_id: None
     try:
         fork, _created = services.fork_request(
             user=user,
@@ -94,7 +95,7 @@ def job_once(template_slug: str, region_code: str, user, n: int) -> float:
             context={"project_name": f"Local {n}"},
         )
     finally:
-        services._enqueue = enqueue
+        forks._enqueue_on_commit = enqueue
     started = time.perf_counter()
     services.fork_run(fork_id=fork.pk)
     return time.perf_counter() - started
@@ -265,13 +266,13 @@ def main() -> None:
     user = get_user_model().objects.get(username="bench-dev")
     try:
         from registry.models import Region
-        from templates_repo import services
+        from templates_repo import selectors, services
         from templates_repo.models import Template
 
         region = Region.objects.get(code="33.25")
         for slug in TEMPLATES:
             template = Template.objects.get(slug=slug)
-            version = services.latest_version(template)
+            version = selectors.template_version_get(template_slug=template.slug)
             template_dir = services.template_dir_of(version)  # extracted once per machine, as a worker does
             context = services.fork_context(version=version, region=region, requested={})
             # One untimed round first: the worker's and the server's first fork of a template pay for imports.

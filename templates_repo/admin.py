@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .choices import ForkStatus
 from .models import Fork, Template, TemplateVersion
 
 
@@ -53,5 +54,5 @@ class ForkAdmin(admin.ModelAdmin):
 
     @admin.action(description="Retry the failed forks")
     def retry_failed(self, request, queryset):
-        for fork in queryset.filter(status="failed"):
+        for fork in queryset.filter(status=ForkStatus.FAILED):
             services.fork_retry(fork=fork)

@@ -3,8 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.choices import MemberRole
-
 
 class ForkStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -15,5 +13,13 @@ class ForkStatus(models.TextChoices):
 
 
 FINISHED_STATUSES = (ForkStatus.SUCCEEDED, ForkStatus.FAILED, ForkStatus.CANCELLED)
-# The members of a region who may fork templates for it (staff may for any region).
-FORKER_ROLES = (MemberRole.DEVELOPER, MemberRole.EDITOR, MemberRole.ADMIN)
+
+
+class RunOutcome(models.TextChoices):
+    """What one delivery of the render task did with its fork (the task's return value, in the worker's
+    log)."""
+
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped: finished, cancelled or gone")
+    DISCARDED = "discarded", _("Discarded: another delivery holds the fork")

@@ -5,12 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Region
 
-from .rendering import Parameter
+from .rendering import Parameter, text_limit
 from .services import LOCKED_KEYS
 
 
 class ForkForm(forms.Form):
-    """One field per template parameter, with the region's values filled in and locked."""
+    """One field per template parameter, with the region's values filled in and locked.
+
+    The fields only read the values; `services.fork_context` checks them, as it does for the API, and
+    its errors come back by field (`add_context_errors`). A text field's length is the renderer's own
+    limit (`rendering.text_limit`), shown to the browser rather than checked a second time here.
+    """
 
     region = forms.ModelChoiceField(
         queryset=Region.objects.none(), label=_("For region"), to_field_name="code"
@@ -34,8 +39,13 @@ class ForkForm(forms.Form):
                     label=label, choices=[(c, c) for c in parameter.choices], initial=initial
                 )
             else:
-                widget = forms.Textarea(attrs={"rows": 3}) if parameter.name == "agencies" else None
-                field = forms.CharField(label=label, initial=initial, widget=widget, max_length=2000)
+                attrs = {"maxlength": str(text_limit(parameter))}
+                widget = (
+                    forms.Textarea(attrs={"rows": 3, **attrs})
+                    if parameter.name == "agencies"
+                    else forms.TextInput(attrs=attrs)
+                )
+                field = forms.CharField(label=label, initial=initial, widget=widget)
             field.help_text = parameter.help
             self.fields[f"p_{parameter.name}"] = field
 

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from catalog.choices import AppCategory
 from registry.models import Agency, MoU, Region
+from registry.permissions import RestrictedQuerySet
 
 from .choices import ForkStatus
 
@@ -83,13 +84,19 @@ class TemplateVersion(models.Model):
         return f"{self.template.slug} v{self.number}"
 
 
-class ForkQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ForkQuerySet":
-        """Forks of the regions the user acts for (all of them for staff)."""
+class ForkQuerySet(RestrictedQuerySet):
+    """`restrict(user)`: the forks a user sees; `restrict(user, Action.ADOPT)`: those it may cancel or
+    retry (registry/permissions.py)."""
+
+    region_lookup = "region"
+
+    def visible(self, user) -> "ForkQuerySet":
+        """A region's copies are its own: forks of the regions the user is a member of, any role (all of
+        them for staff)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
-            return self
+            return self.all()
         return self.filter(region__memberships__user=user).distinct()
 
 

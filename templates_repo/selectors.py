@@ -1,10 +1,13 @@
 """Reads of the template library that several callers need."""
 
-from django.db.models import BooleanField, Exists, F, OuterRef, Value
+from dataclasses import fields as dataclass_fields
 
-from registry.models import Membership, Region
+from django.db.models import F, OuterRef
 
-from .choices import FORKER_ROLES
+from registry import permissions
+from registry.models import Region
+
+from . import rendering
 from .models import Fork, Template, TemplateVersion
 
 
@@ -22,14 +25,22 @@ def template_version_get(*, template_slug: str, number: int | None = None) -> Te
     return versions.order_by("-number").first()
 
 
+def version_schema(version: TemplateVersion) -> list[rendering.Parameter]:
+    """The version's parameter schema (stored as `rendering.parameter_schema_json` wrote it)."""
+    names = {field.name for field in dataclass_fields(rendering.Parameter)}
+    return [
+        rendering.Parameter(
+            **{key: tuple(value) if key == "choices" else value for key, value in item.items()}
+        )
+        for item in version.parameters
+        if set(item) <= names
+    ]
+
+
 def fork_region_get(*, code: str, user) -> Region | None:
-    """The region with its province and `user_may_fork`: whether `user` may fork for it (staff, or a
-    developer, editor or admin member of it), in one query; None when no region has this code."""
-    if user.is_staff:
-        may_fork = Value(True, output_field=BooleanField())
-    else:
-        memberships = Membership.objects.filter(user=user.pk, region=OuterRef("pk"), role__in=FORKER_ROLES)
-        may_fork = Exists(memberships)
+    """The region with its province and `user_may_fork`: whether `user` may fork for it
+    (`permissions.Action.ADOPT`), in one query; None when no region has this code."""
+    may_fork = permissions.may_expression(user, permissions.Action.ADOPT, OuterRef("pk"))
     return (
         Region.objects.select_related("province").annotate(user_may_fork=may_fork).filter(code=code).first()
     )

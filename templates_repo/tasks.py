@@ -1,4 +1,5 @@
-"""Celery tasks of the template library: they take ids and call services, nothing else."""
+"""Celery tasks of the template library: they take ids and call services, nothing else. The services
+queue them by name (`services.forks.RENDER_TASK`) and never import this module."""
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -6,6 +7,7 @@ from django.db import connections
 from django.utils.translation import gettext as _
 
 from . import services
+from .choices import RunOutcome
 
 
 # No result stored: the fork row holds the outcome, and a result row per fork would only cost two queries.
@@ -16,7 +18,7 @@ from . import services
 def render_fork(self, fork_id: str) -> str:
     """Render one fork. A second delivery of a finished fork does nothing."""
     try:
-        return services.fork_run(fork_id=fork_id)
+        return str(services.fork_run(fork_id=fork_id))  # plain text in the worker's log
     except services.ForkHeld as held:
         raise self.retry(countdown=held.retry_in) from None
     except SoftTimeLimitExceeded:
@@ -24,7 +26,7 @@ def render_fork(self, fork_id: str) -> str:
         services.fork_fail_unexpectedly(
             fork_id=fork_id, reason=_("The render took longer than the time limit.")
         )
-        return "failed"
+        return str(RunOutcome.FAILED)
 
 
 @shared_task

@@ -4,14 +4,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
+from config.errors import form_errors
 from config.uploads import file_response
+from registry import permissions
 from registry.models import Region
 
-from . import services
-from .choices import FORKER_ROLES, ForkStatus
+from . import selectors, services
+from .choices import ForkStatus
 from .forms import ForkForm
 from .models import Fork, Template
 
@@ -34,18 +37,11 @@ class TemplateDetailView(DetailView):
         )
 
     def _regions(self):
-        user = self.request.user
-        if not user.is_authenticated:
-            return Region.objects.none()
-        if user.is_staff:
-            return Region.objects.order_by("code")
-        return Region.objects.filter(memberships__user=user, memberships__role__in=FORKER_ROLES).order_by(
-            "code"
-        )
+        return Region.objects.restrict(self.request.user, permissions.Action.ADOPT).order_by("code")
 
     @cached_property
     def version(self):
-        return services.latest_version(self.object)
+        return selectors.template_version_get(template_slug=self.object.slug)
 
     def _form(self, data=None):
         version = self.version
@@ -53,7 +49,7 @@ class TemplateDetailView(DetailView):
         first = regions.first()
         initial = services.region_defaults(template=self.object, region=first) if first else {}
         return ForkForm(
-            data, schema=services.schema_of(version), regions=regions, initial_context=initial,
+            data, schema=selectors.version_schema(version), regions=regions, initial_context=initial,
             initial={"region": first.code if first else None},
         )  # fmt: skip
 
@@ -61,7 +57,7 @@ class TemplateDetailView(DetailView):
         kwargs.setdefault("form", self._form())
         version = self.version
         forks = (
-            Fork.objects.visible_to(self.request.user)
+            Fork.objects.restrict(self.request.user)
             .filter(template=self.object)
             .select_related("region")[:10]
         )
@@ -70,7 +66,7 @@ class TemplateDetailView(DetailView):
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not request.user.is_authenticated:
-            return redirect(f"{request.build_absolute_uri('/masuk/')}?next={request.path}")
+            return redirect(f"{request.build_absolute_uri(reverse('login'))}?next={request.path}")
         form = self._form(request.POST)
         if form.is_valid():
             try:
@@ -83,9 +79,7 @@ class TemplateDetailView(DetailView):
             except PermissionDenied:
                 form.add_error("region", services.fork_permission_message())
             except ValidationError as exc:
-                form.add_context_errors(
-                    exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-                )
+                form.add_context_errors(form_errors(exc))
             else:
                 return redirect(fork.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -96,17 +90,21 @@ class ForkDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "fork"
 
     def get_queryset(self):
-        return Fork.objects.visible_to(self.request.user).select_related("template", "version", "region")
+        return Fork.objects.restrict(self.request.user).select_related("template", "version", "region")
 
     def get_context_data(self, **kwargs):
+        status = self.object.status
         return super().get_context_data(
-            running=self.object.status in (ForkStatus.QUEUED, ForkStatus.RUNNING), **kwargs
+            running=status in (ForkStatus.QUEUED, ForkStatus.RUNNING),
+            succeeded=status == ForkStatus.SUCCEEDED,
+            failed=status == ForkStatus.FAILED,
+            **kwargs,
         )
 
 
 def fork_archive(request, pk):
     if not request.user.is_authenticated:
         raise Http404
-    fork = get_object_or_404(Fork.objects.visible_to(request.user), pk=pk, status=ForkStatus.SUCCEEDED)
+    fork = get_object_or_404(Fork.objects.restrict(request.user), pk=pk, status=ForkStatus.SUCCEEDED)
     filename = services.fork_archive_filename(fork)
     return file_response(fork.archive, content_type="application/zip", filename=filename)

@@ -1,10 +1,13 @@
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from registry.api.serializers import UNKNOWN_REGION
 from registry.models import Region, region_code_validator
 
+from .. import rendering
+from ..choices import ForkStatus
 from ..models import Fork, Template, TemplateVersion
 
 
@@ -107,9 +110,11 @@ class ForkRequestSerializer(serializers.Serializer):
     context = ContextField(required=False, default=dict)
 
     def validate_context(self, value):
-        if not isinstance(value, dict):
-            raise serializers.ValidationError(_("The context must be an object of parameter values."))
-        return value
+        # The renderer's own check (the service checks the values against the version's schema).
+        try:
+            return rendering.check_mapping(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class ForkSerializer(serializers.ModelSerializer):
@@ -133,6 +138,6 @@ class ForkSerializer(serializers.ModelSerializer):
         )  # fmt: skip
 
     def get_archive_url(self, fork) -> str | None:
-        if fork.status != "succeeded":
+        if fork.status != ForkStatus.SUCCEEDED:
             return None
-        return self.context["request"].build_absolute_uri(f"/api/v1/forks/{fork.pk}/archive/")
+        return self.context["request"].build_absolute_uri(reverse("api:fork-archive", kwargs={"pk": fork.pk}))

@@ -1,22 +1,26 @@
-import tempfile
-from pathlib import Path
+from dataclasses import asdict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from config.errors import error_dict, nested_detail
 from config.openapi import SLUG_PATTERN, path_parameter
 from config.uploads import file_response
+from registry import permissions
 
-from .. import rendering, selectors, services
+from .. import services
 from ..choices import ForkStatus
 from ..filtersets import ForkFilterSet
 from ..models import Fork, Template, TemplateVersion
@@ -29,8 +33,6 @@ from .serializers import (
     TemplateSerializer,
 )
 
-PREVIEW_LIMITS = rendering.RenderLimits(max_files=500, max_bytes=5 * 1024 * 1024, max_seconds=10.0)
-
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
@@ -38,8 +40,16 @@ class Conflict(APIException):
     default_code = "idempotency_conflict"
 
 
-def _nested_context_errors(exc: DjangoValidationError) -> dict:
-    return {"context": exc.message_dict} if hasattr(exc, "error_dict") else {"context": exc.messages}
+# The fields of a fork request that name what to fork; any other error is about the context.
+REQUEST_FIELDS = frozenset({"template", "version", "region"})
+
+
+def _fork_request_errors(exc: DjangoValidationError) -> dict:
+    """A refused fork request as the API answers it: errors of the request's own fields as they are, the
+    context's nested under `context`."""
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= REQUEST_FIELDS:
+        return error_dict(exc)
+    return {"context": nested_detail(exc)}
 
 
 TEMPLATE_SLUG = path_parameter(
@@ -84,50 +94,28 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         },
     )
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated], throttle_scope="preview")
+    @action(detail=True, methods=["post"], throttle_scope="preview")
     def preview(self, request, slug=None):
         """Render the template with a context and return the file tree and README; nothing is stored.
 
         For the region (the template's mentor region unless given) the fork rule applies: staff, or a
         developer, editor or admin member of the region. Throttled per user (scope `preview`).
         """
-        template = self.get_object()
+        # Not get_object(): the object permission is the region's, which `services.fork_preview` checks.
+        template = get_object_or_404(Template.objects.select_related("mentor_region"), slug=slug)
         body = PreviewRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        number = body.validated_data.get("version")
-        version = selectors.template_version_get(template_slug=template.slug, number=number)
-        if version is None:
-            raise ValidationError({"version": [_("This template has no such version.")]})
-        region = body.validated_data.get("region") or template.mentor_region
-        if not services.user_can_fork(request.user, region):
-            raise PermissionDenied(
-                _("Only the region's developers, editors and administrators can preview templates for it.")
-            )
         try:
-            context = services.fork_context(
-                version=version, region=region, requested=body.validated_data["context"]
+            preview = services.fork_preview(
+                user=request.user,
+                template=template,
+                region=body.validated_data.get("region"),
+                version_number=body.validated_data.get("version"),
+                context=body.validated_data["context"],
             )
-        except DjangoValidationError as exc:
-            raise ValidationError(_nested_context_errors(exc)) from exc
-        with tempfile.TemporaryDirectory(prefix="lumbung-preview-") as tmp:
-            workdir = Path(tmp)
-            try:
-                template_dir = services.template_dir_of(version)
-                result = rendering.render_template(
-                    template_dir, context, workdir / "out", limits=PREVIEW_LIMITS
-                )
-            except (rendering.RenderError, rendering.TemplateDefinitionError) as exc:
-                raise ValidationError({"context": [str(exc)]}) from exc
-            readme = result.root / "README.md"
-            text = readme.read_text(encoding="utf-8") if readme.is_file() else ""
-        return Response(
-            {
-                "version": version.number,
-                "files": result.files,
-                "total_bytes": result.total_bytes,
-                "readme": text,
-            }
-        )
+        except services.ContextError as exc:
+            raise ValidationError({"context": nested_detail(exc)}) from exc
+        return Response(asdict(preview))
 
 
 class ForkViewSet(
@@ -137,10 +125,16 @@ class ForkViewSet(
 
     serializer_class = ForkSerializer
     filterset_class = ForkFilterSet
-    permission_classes = [IsAuthenticated]
+    # Signed-in users only, reads included (a region's copies are its own); cancel and retry need the
+    # fork rule for the fork's region (registry/permissions.py).
+    permission_classes = [IsAuthenticated, permissions.RegionObjectPermission]
+    write_action = permissions.Action.ADOPT
+    denied_messages = {
+        "POST": gettext_lazy("Only the region's developers, editors and administrators can change its forks.")
+    }
 
     def get_queryset(self):
-        return Fork.objects.visible_to(self.request.user).select_related(
+        return Fork.objects.restrict(self.request.user).select_related(
             "template", "version", "region", "requested_by"
         )
 
@@ -170,14 +164,10 @@ class ForkViewSet(
         except services.IdempotencyConflict:
             raise Conflict(_("This Idempotency-Key was used with another request.")) from None
         except DjangoValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"context": exc.messages}
-            if set(errors) - {"template", "version", "region"}:
-                errors = {"context": errors}
-            raise ValidationError(errors) from exc
+            raise ValidationError(_fork_request_errors(exc)) from exc
         data = ForkSerializer(fork, context=self.get_serializer_context()).data
-        return Response(
-            data, status=status.HTTP_202_ACCEPTED, headers={"Location": f"/api/v1/forks/{fork.pk}/"}
-        )
+        location = reverse("api:fork-detail", kwargs={"pk": fork.pk})
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
     @extend_schema(responses={(200, "application/zip"): bytes})
     @action(detail=True, methods=["get"])
@@ -194,7 +184,7 @@ class ForkViewSet(
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        fork = self._changeable(self.get_object())
+        fork = self.get_object()  # the fork rule for its region: RegionObjectPermission, write_action
         services.fork_cancel(fork=fork)
         return Response(ForkSerializer(fork, context=self.get_serializer_context()).data)
 
@@ -207,15 +197,8 @@ class ForkViewSet(
     )
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        fork = self._changeable(self.get_object())
+        fork = self.get_object()
         services.fork_retry(fork=fork)
         return Response(
             ForkSerializer(fork, context=self.get_serializer_context()).data, status=status.HTTP_202_ACCEPTED
         )
-
-    def _changeable(self, fork: Fork) -> Fork:
-        if not services.user_can_fork(self.request.user, fork.region):
-            raise PermissionDenied(
-                _("Only the region's developers, editors and administrators can change its forks.")
-            )
-        return fork

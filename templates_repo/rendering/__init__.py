@@ -21,7 +21,8 @@ The package, one concern a module (each imports only the ones listed before it):
 
 - ``schema``: cookiecutter.json read into a parameter schema; the template folder checked
   (TemplateDefinitionError);
-- ``context``: a context validated against a schema (Django's ValidationError, by field);
+- ``context``: a context validated against a schema (Django's ValidationError, by field), and the
+  limit of one parameter's text (`text_limit`) that forms take from it;
 - ``sandbox``: the Jinja environment and the budget of files, bytes and time (RenderError,
   RenderLimitExceeded, RenderCancelled);
 - ``render``: the renderer itself;
@@ -31,7 +32,7 @@ Callers use the names below: ``from templates_repo import rendering`` then ``ren
 """
 
 from .archive import ArchiveError, ArchiveInfo, archive_directory, check_archive, extract_archive
-from .context import LONG_TEXT_LIMITS, validate_context
+from .context import LONG_TEXT_LIMITS, MAX_TEXT_LENGTH, check_mapping, text_limit, validate_context
 from .render import RenderResult, render_template
 from .sandbox import DEFAULT_LIMITS, RenderCancelled, RenderError, RenderLimitExceeded, RenderLimits
 from .schema import (
@@ -52,6 +53,7 @@ __all__ = [
     "INTEGER_MAX",
     "INTEGER_MIN",
     "LONG_TEXT_LIMITS",
+    "MAX_TEXT_LENGTH",
     "ArchiveError",
     "ArchiveInfo",
     "Parameter",
@@ -64,10 +66,12 @@ __all__ = [
     "TemplateDefinitionError",
     "archive_directory",
     "check_archive",
+    "check_mapping",
     "extract_archive",
     "load_schema",
     "parameter_schema_json",
     "render_template",
     "template_content_hash",
+    "text_limit",
     "validate_context",
 ]

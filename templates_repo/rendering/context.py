@@ -13,12 +13,14 @@ from types import MappingProxyType
 from typing import Any
 
 import pathvalidate
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .schema import INTEGER_MAX, INTEGER_MIN, Parameter, jinja_delimiter
 
-# Parameters whose text may be longer than `max_length` (a list of agencies separated by semicolons).
+# The most characters of a text value, and the parameters whose text may be longer (a list of agencies
+# separated by semicolons). `text_limit` says it for one parameter: the form's fields take it from there.
+MAX_TEXT_LENGTH = 200
 LONG_TEXT_LIMITS: Mapping[str, int] = MappingProxyType({"agencies": 2000})
 # Unicode bidirectional embeddings, overrides and isolates ("Trojan Source"): invisible, and able to make
 # generated code read differently from what runs.
@@ -32,8 +34,21 @@ _TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
 _FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "off"})
 
 
+def text_limit(parameter: Parameter, max_length: int = MAX_TEXT_LENGTH) -> int:
+    """The most characters a value of `parameter` may have."""
+    return max(max_length, LONG_TEXT_LIMITS.get(parameter.name, 0))
+
+
+def check_mapping(context: Any) -> Mapping[str, Any]:
+    """`context` if it is a mapping of parameter names to values; otherwise ValidationError, an error of
+    the value as a whole (the API answers it under `context`)."""
+    if not isinstance(context, Mapping):
+        raise ValidationError(_("The context must be an object of parameter values."), code="not_a_mapping")
+    return context
+
+
 def validate_context(
-    schema: Sequence[Parameter], context: Mapping[str, Any], *, max_length: int = 200
+    schema: Sequence[Parameter], context: Mapping[str, Any], *, max_length: int = MAX_TEXT_LENGTH
 ) -> dict[str, Any]:
     """The full context for `schema` (defaults filled in, values coerced), or ValidationError by field.
 
@@ -42,8 +57,7 @@ def validate_context(
     control characters (line breaks and tabs included), invalid Unicode or bidirectional overrides: values
     reach generated source code, and must stay plain data.
     """
-    if not isinstance(context, Mapping):
-        raise ValidationError({NON_FIELD_ERRORS: [_("The parameters must be a mapping of names to values.")]})
+    check_mapping(context)
     known = {parameter.name for parameter in schema}
     errors: dict[str, list[ValidationError]] = {}
     for key in context:
@@ -54,9 +68,8 @@ def validate_context(
     cleaned: dict[str, Any] = {}
     for parameter in schema:
         value = context.get(parameter.name, parameter.default)
-        limit = max(max_length, LONG_TEXT_LIMITS.get(parameter.name, 0))
         try:
-            cleaned[parameter.name] = _clean_value(parameter, value, limit)
+            cleaned[parameter.name] = _clean_value(parameter, value, text_limit(parameter, max_length))
         except ValidationError as exc:
             errors[parameter.name] = exc.error_list
     if errors:

@@ -8,6 +8,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from catalog.models import Adoption
+from registry import permissions
+from registry.models import Region
 from templates_repo import rendering, selectors, services
 from templates_repo.models import Fork, Template, TemplateVersion
 from tests import factories
@@ -188,7 +190,9 @@ def test_the_fork_request_and_the_pages_agree_on_who_may_fork(regions, role, sta
         factories.MembershipFactory(user=user, region=factories.region("33.74"), role="developer")
     region = selectors.fork_region_get(code="33.25", user=user)
     assert region.user_may_fork is allowed
-    assert services.user_can_fork(user, factories.region("33.25")) is allowed
+    assert permissions.may(user, permissions.Action.ADOPT, ["33.25"]) is allowed
+    # The form's region choices.
+    assert Region.objects.restrict(user, permissions.Action.ADOPT).filter(code="33.25").exists() is allowed
     assert region.province.code == "33"
 
 
@@ -211,6 +215,27 @@ def test_users_see_only_their_regions_forks(api, library, developer):
     assert api.post(f"/api/v1/forks/{theirs}/cancel/").status_code == 404
     api.force_authenticate(None)
     assert api.get(f"/api/v1/forks/{mine}/").status_code == 401
+
+
+def test_cancel_and_retry_need_the_fork_rule_for_the_forks_region(api, library, developer):
+    fork_id = post_fork(api, developer).json()["id"]
+    viewer = member_of("33.25", "viewer")  # sees the region's forks, may not change them
+    api.force_authenticate(viewer)
+    assert api.get(f"/api/v1/forks/{fork_id}/").status_code == 200
+    for verb in ("cancel", "retry"):
+        response = api.post(f"/api/v1/forks/{fork_id}/{verb}/", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 403
+        assert response.json()["detail"] == (
+            "Only the region's developers, editors and administrators can change its forks."
+        )
+    api.force_authenticate(None)
+    assert api.post(f"/api/v1/forks/{fork_id}/cancel/").status_code == 401
+    assert Fork.objects.get(pk=fork_id).status == "queued"
+
+
+def test_preview_of_an_unknown_template_is_404(api, library, developer):
+    api.force_authenticate(developer)
+    assert api.post("/api/v1/templates/nope/preview/", {}, format="json").status_code == 404
 
 
 # Idempotency --------------------------------------------------------------------------------------
@@ -317,9 +342,10 @@ def test_concurrent_claims_let_one_delivery_render(library, developer, settings)
     )
     # Two deliveries read the queued fork at once; the claim is a compare-and-set on what they read.
     first, second = Fork.objects.get(pk=fork.pk), Fork.objects.get(pk=fork.pk)
-    assert services._claim(first) is True
-    assert services._claim(second) is False
-    assert services._claim(Fork.objects.get(pk=fork.pk)) is False  # the lease of the first delivery holds
+    assert services.runs._claim(first) is True
+    assert services.runs._claim(second) is False
+    # The lease of the first delivery holds.
+    assert services.runs._claim(Fork.objects.get(pk=fork.pk)) is False
     # A third delivery waits for the holder's lease (the task retries then) instead of rendering too.
     with pytest.raises(services.ForkHeld) as held:
         services.fork_run(fork_id=fork.pk)
@@ -338,7 +364,7 @@ def test_a_live_worker_keeps_its_lease_and_a_lost_lease_stops_the_render(library
     fork, _ = services.fork_request(
         user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
-    assert services._claim(Fork.objects.get(pk=fork.pk))
+    assert services.runs._claim(Fork.objects.get(pk=fork.pk))
     with leases.LeaseKeeper(fork.pk, attempt=1) as lease:
         time.sleep(2.5)  # more than twice the lease: renewed, so no sweep may take the fork over
         assert services.fork_sweep() == 0
@@ -366,14 +392,14 @@ def test_a_delivery_that_lost_its_claim_discards_its_archive(library, developer,
         user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
     slow = Fork.objects.get(pk=fork.pk)
-    assert services._claim(slow)
+    assert services.runs._claim(slow)
     Fork.objects.filter(pk=fork.pk).update(lease_expires_at=timezone.now() - datetime.timedelta(seconds=1))
     assert services.fork_run(fork_id=fork.pk) == "succeeded"  # the second delivery takes over
     late = tmp_path / "late.zip"
     with zipfile.ZipFile(late, "w") as handle:
         handle.writestr("x.txt", "x")
     info = rendering.ArchiveInfo(size=late.stat().st_size, sha256="0" * 64, file_count=1)
-    assert services._finish_success(slow, late, info, log=slow.log) == "discarded"
+    assert services.runs._finish_success(slow, late, info, log=slow.log) == "discarded"
     fork.refresh_from_db()
     assert fork.status == "succeeded" and fork.attempts == 2 and fork.archive.name == f"forks/{fork.pk}-2.zip"
     assert [path.name for path in (Path(media_root) / "forks").iterdir()] == [f"{fork.pk}-2.zip"]
@@ -384,7 +410,8 @@ def test_the_catalog_record_follows_the_fork_and_the_sweeper_finishes_it(library
 
     from django.utils import timezone
 
-    monkeypatch.setattr(services, "fork_record_in_catalog", lambda fork_id: False)  # the worker dies here
+    # The worker dies here.
+    monkeypatch.setattr(services.runs, "fork_record_in_catalog", lambda fork_id: False)
     fork, _ = services.fork_request(
         user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
@@ -427,7 +454,7 @@ def test_sweeper_requeues_lost_forks(library, developer, monkeypatch):
     from django.utils import timezone
 
     queued = []
-    monkeypatch.setattr(services, "_enqueue_on_commit", queued.append)
+    monkeypatch.setattr(services.forks, "_enqueue_on_commit", queued.append)
     old = timezone.now() - datetime.timedelta(minutes=10)
     lost, _ = services.fork_request(
         user=developer, template_slug="pengaduan", region_code="33.25", context={}
@@ -456,6 +483,8 @@ def test_app_page_links_its_template_and_the_form_forks(client, library, develop
     client.force_login(developer)
     form = client.get("/templat/pengaduan/")
     assert form.status_code == 200 and 'name="p_sla_hours"' in form.text
+    # The renderer's limits, not the form's own: 200 characters of text, 2,000 for the agencies.
+    assert 'maxlength="200"' in form.text and 'maxlength="2000"' in form.text
     assert "<td>boolean</td><td>ya</td>" in form.text  # a boolean default in words, not Python's True
     response = client.post(
         "/templat/pengaduan/",
@@ -522,7 +551,7 @@ def test_fork_request_and_render_run_a_fixed_number_of_queries(
         response = api.post("/api/v1/forks/", fork_body(), format="json")
     assert response.status_code == 202
     recorded = []
-    monkeypatch.setattr(services, "fork_record_in_catalog", lambda fork_id: recorded.append(fork_id))
+    monkeypatch.setattr(services.runs, "fork_record_in_catalog", lambda fork_id: recorded.append(fork_id))
     # The worker: the fork with everything it renders, the claim, the final update.
     with django_assert_num_queries(3):
         assert services.fork_run(fork_id=response.json()["id"]) == "succeeded"

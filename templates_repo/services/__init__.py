@@ -1,0 +1,68 @@
+"""Writes of the template library: registering template versions and the fork pipeline.
+
+One concern a module, re-exported here (`from templates_repo import services`, then
+`services.fork_request(...)`):
+
+- `versions`: template folders registered as versions (`template_sync`), a version's files extracted
+  once per machine (`template_dir_of`);
+- `contexts`: a fork's context, the one check of what a request, the web form or a preview asks for
+  (`fork_context`, `ContextError`);
+- `forks`: the request, cancel, retry and the sweeper; the render task is queued by name, so that no
+  module here imports `tasks`;
+- `runs`: the render a task delivery does (`fork_run`), with its claim and lease;
+- `catalog_record`: a succeeded fork's adoption and MoU in the catalog;
+- `preview`: a render shown and thrown away (`fork_preview`).
+"""
+
+from . import catalog_record, contexts, forks, preview, runs, versions
+from .catalog_record import fork_record_in_catalog
+from .contexts import LOCKED_KEYS, REGION_KEYS, ContextError, fork_context, region_defaults
+from .forks import (
+    IdempotencyConflict,
+    fork_archive_filename,
+    fork_cancel,
+    fork_manifest,
+    fork_permission_message,
+    fork_request,
+    fork_retry,
+    fork_sweep,
+    request_fingerprint,
+)
+from .preview import PREVIEW_LIMITS, Preview, fork_preview
+from .runs import ForkHeld, fork_fail_unexpectedly, fork_metadata, fork_run
+from .versions import COOKIECUTTERS_DIR, METADATA_FILE, template_dir_of, template_sync
+
+__all__ = [
+    "COOKIECUTTERS_DIR",
+    "LOCKED_KEYS",
+    "METADATA_FILE",
+    "PREVIEW_LIMITS",
+    "REGION_KEYS",
+    "ContextError",
+    "ForkHeld",
+    "IdempotencyConflict",
+    "Preview",
+    "catalog_record",
+    "contexts",
+    "fork_archive_filename",
+    "fork_cancel",
+    "fork_context",
+    "fork_fail_unexpectedly",
+    "fork_manifest",
+    "fork_metadata",
+    "fork_permission_message",
+    "fork_preview",
+    "fork_record_in_catalog",
+    "fork_request",
+    "fork_retry",
+    "fork_run",
+    "fork_sweep",
+    "forks",
+    "preview",
+    "region_defaults",
+    "request_fingerprint",
+    "runs",
+    "template_dir_of",
+    "template_sync",
+    "versions",
+]

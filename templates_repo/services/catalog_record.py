@@ -1,0 +1,86 @@
+"""A succeeded fork recorded in the catalog: the region's adoption of the template's app, and the MoU
+between the region and the mentor. Off the developer's path: right after the render, or by the sweeper."""
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog import services as catalog_services
+from catalog.choices import AdoptionStage
+from registry import permissions
+from registry.choices import MoUStatus
+from registry.models import MoU, MoUParty, Region
+
+from ..choices import ForkStatus
+from ..models import Fork
+
+
+def _active_mou_between(region: Region, other: Region) -> MoU | None:
+    def party(code):
+        return Exists(MoUParty.objects.filter(mou=OuterRef("pk"), region=code))
+
+    return (
+        MoU.objects.with_status()
+        .filter(current_status=MoUStatus.ACTIVE)
+        .filter(party(region.code), party(other.code))
+        .order_by("-signed_on")
+        .first()
+    )
+
+
+def fork_record_in_catalog(*, fork_id) -> bool:
+    """Record a succeeded fork in the catalog: the region's verified adoption of the template's app (stage
+    "in development"), and the active MoU between the region and the mentor, linked to the fork and the app.
+
+    It runs right after the fork is marked succeeded, in its own transaction, so the copy is ready to
+    download without waiting for the catalog; if the worker dies in between, the sweeper runs it again.
+    Idempotent: a fork is recorded once.
+    """
+    with transaction.atomic():
+        fork = (
+            Fork.objects.select_for_update(of=("self",))
+            .select_related("template__mentor_region", "template__app", "version", "region", "requested_by")
+            .filter(pk=fork_id, status=ForkStatus.SUCCEEDED, catalog_recorded_at__isnull=True)
+            .first()
+        )
+        if fork is None:
+            return False
+        mou = _active_mou_between(fork.region, fork.template.mentor_region)
+        _record_adoption(fork, mou)
+        Fork.objects.filter(pk=fork.pk).update(mou=mou, catalog_recorded_at=timezone.now())
+    return True
+
+
+def _record_adoption(fork: Fork, mou: MoU | None) -> None:
+    app = fork.template.app
+    if app is None or app.owner_region_id == fork.region_id:
+        return
+    note = _("Own copy made from template %(template)s v%(version)s (fork %(fork)s), mentored by %(mentor)s.")
+    params = {
+        "template": fork.template.slug,
+        "version": fork.version.number,
+        "fork": fork.pk,
+        "mentor": fork.template.mentor_region.name,
+    }
+    fields = {
+        "stage": AdoptionStage.IN_DEVELOPMENT,
+        "since": timezone.localdate(),
+        "evidence_note": note % params,
+    }
+    # Locked until the fork's transaction ends: the check below holds for the write that follows it.
+    existing = app.adoptions.select_for_update().filter(region=fork.region).first()
+    if existing is not None and existing.stage in (AdoptionStage.LIVE, AdoptionStage.IN_DEVELOPMENT):
+        fields["stage"] = existing.stage
+    # A requester who may adopt for the region as its member records it verified; staff record it on the
+    # region's behalf, unverified. A record the region verified itself is never downgraded, and a requester
+    # who has since lost the right records as a public source would: unverified, over no verified record.
+    rights = permissions.adoption_rights(fork.requested_by, fork.region_id)
+    verified_by_region = existing is not None and existing.verified
+    if rights.may_record and (rights.verified or not verified_by_region):
+        catalog_services.adoption_record(app=app, region=fork.region, recorded_by=fork.requested_by, **fields)
+    else:
+        catalog_services.adoption_record_unverified(app=app, region=fork.region, **fields)
+    if mou is not None and mou.parties.filter(region=app.owner_region_id).exists():
+        # Only an agreement the app's owner signed covers it (the template's mentor may not be the owner).
+        app.mous.add(mou)

@@ -1,0 +1,168 @@
+"""Rendering a fork: what the Celery task `render_fork` calls, and nothing it decides itself.
+
+Safe to run more than once and concurrently: a compare-and-set claim lets one delivery render, a lease
+(`leases.LeaseKeeper`) tells a redelivery whether the holder is alive, and only the delivery holding the
+latest claim can mark the fork succeeded.
+"""
+
+import dataclasses
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import leases, rendering, selectors
+from ..choices import ForkStatus, RunOutcome
+from ..models import Fork
+from .catalog_record import fork_record_in_catalog
+from .forks import log_line
+from .versions import template_dir_of
+
+logger = logging.getLogger(__name__)
+
+
+class ForkHeld(Exception):
+    """Another delivery holds the fork's lease; `retry_in` seconds from now it will have run out unless
+    that delivery's worker is alive and renewing it."""
+
+    def __init__(self, retry_in: float) -> None:
+        super().__init__(retry_in)
+        self.retry_in = retry_in
+
+
+def _claim(fork: Fork) -> bool:
+    """Take `fork`, as just read, for this delivery: a queued fork, or a running one whose lease ran out.
+
+    A compare-and-set on the state that was read, so of two concurrent deliveries only one matches; the
+    same statement records the start and the first log line, so a claim is one round trip.
+    """
+    now = timezone.now()
+    if fork.status == ForkStatus.QUEUED:
+        unchanged = {"status": ForkStatus.QUEUED}
+    elif fork.status == ForkStatus.RUNNING and fork.lease_expires_at and fork.lease_expires_at < now:
+        unchanged = {"status": ForkStatus.RUNNING, "lease_expires_at": fork.lease_expires_at}
+    else:
+        return False  # finished, cancelled, or another delivery holds it
+    params = {"slug": fork.template.slug, "version": fork.version.number}
+    changes = {
+        "status": ForkStatus.RUNNING,
+        "lease_expires_at": leases.lease_expiry(now),
+        "started_at": now,
+        "attempts": fork.attempts + 1,
+        "progress": 30,
+        "error": "",
+        "log": [*fork.log, log_line(_("Rendering template %(slug)s v%(version)s.") % params)],
+    }
+    if not Fork.objects.filter(pk=fork.pk, attempts=fork.attempts, **unchanged).update(**changes):
+        return False
+    for name, value in changes.items():
+        setattr(fork, name, value)
+    return True
+
+
+def _limits() -> rendering.RenderLimits:
+    return rendering.RenderLimits(
+        max_files=settings.LUMBUNG_FORK_MAX_FILES,
+        max_bytes=settings.LUMBUNG_FORK_MAX_BYTES,
+        max_seconds=settings.LUMBUNG_FORK_MAX_SECONDS,
+    )
+
+
+def fork_metadata(fork: Fork) -> dict:
+    """What `.lumbung.json` holds: enough to render the same copy again later."""
+    return {
+        **fork.manifest,
+        "context": fork.context,
+        "fork_id": str(fork.pk),
+        "created_at": fork.created_at.isoformat(),
+    }
+
+
+def fork_run(*, fork_id) -> RunOutcome:
+    """Render a fork, then record it in the catalog. Safe to call more than once and concurrently: only one
+    delivery renders, and only the delivery holding the latest claim can mark the fork succeeded."""
+    fork = selectors.fork_for_render(fork_id=fork_id)
+    if fork is None:
+        return RunOutcome.SKIPPED
+    if not _claim(fork):
+        now = timezone.now()
+        if fork.status == ForkStatus.RUNNING and fork.lease_expires_at and fork.lease_expires_at >= now:
+            # Another delivery holds it, alive or not: look again once its lease would have run out.
+            raise ForkHeld((fork.lease_expires_at - now).total_seconds() + 1)
+        return RunOutcome.SKIPPED
+    fork.version.template = fork.template  # the same row, already loaded
+    try:
+        with (
+            leases.LeaseKeeper(fork.pk, fork.attempts) as lease,
+            tempfile.TemporaryDirectory(prefix=f"lumbung-fork-{fork.pk}-") as tmp,
+        ):
+            workdir = Path(tmp)
+            template_dir = template_dir_of(fork.version)
+            limits = dataclasses.replace(_limits(), should_stop=lease.is_lost)
+            result = rendering.render_template(template_dir, fork.context, workdir / "out", limits=limits)
+            rendered = log_line(
+                _("Rendered %(count)d files; packing the archive.") % {"count": len(result.files)}
+            )
+            metadata = json.dumps(fork_metadata(fork), indent=2, ensure_ascii=False)
+            archive_path = workdir / "fork.zip"
+            info = rendering.archive_directory(
+                result.root, archive_path, extra_files={".lumbung.json": metadata.encode()}
+            )
+            outcome = _finish_success(fork, archive_path, info, log=[*fork.log, rendered])
+    except rendering.RenderCancelled:
+        logger.warning("Fork %s: this delivery lost its lease; its render was stopped.", fork.pk)
+        return RunOutcome.DISCARDED
+    except rendering.RenderLimitExceeded as exc:
+        return _finish_failure(fork, _("A limit was exceeded: %(reason)s") % {"reason": exc})
+    except (rendering.RenderError, rendering.TemplateDefinitionError) as exc:
+        return _finish_failure(fork, _("The template could not be rendered: %(reason)s") % {"reason": exc})
+    if outcome == RunOutcome.SUCCEEDED:
+        fork_record_in_catalog(fork_id=fork.pk)
+    return outcome
+
+
+def _finish_success(
+    fork: Fork, archive_path: Path, info: rendering.ArchiveInfo, *, log: list[str]
+) -> RunOutcome:
+    """Store the archive, then mark the fork succeeded in one statement, if this delivery still holds it.
+
+    The archive's name carries the attempt, so a delivery that lost the fork (cancelled while rendering,
+    or taken over after its lease ran out) removes only its own file.
+    """
+    with archive_path.open("rb") as handle:
+        fork.archive.save(f"{fork.pk}-{fork.attempts}.zip", File(handle), save=False)
+    done = _("Done: %(count)d files, %(size)d bytes.") % {"count": info.file_count, "size": info.size}
+    try:
+        finished = Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING, attempts=fork.attempts).update(
+            status=ForkStatus.SUCCEEDED, progress=100, finished_at=timezone.now(), lease_expires_at=None,
+            archive=fork.archive.name, archive_size=info.size, archive_sha256=info.sha256,
+            file_count=info.file_count, log=[*log, log_line(done)],
+        )  # fmt: skip
+    except Exception:
+        fork.archive.delete(save=False)  # the next delivery stores its own
+        raise
+    if not finished:
+        fork.archive.delete(save=False)
+        return RunOutcome.DISCARDED
+    return RunOutcome.SUCCEEDED
+
+
+def _finish_failure(fork: Fork, reason: str) -> RunOutcome:
+    Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING, attempts=fork.attempts).update(
+        status=ForkStatus.FAILED, error=reason, finished_at=timezone.now(), lease_expires_at=None,
+        log=[*fork.log, log_line(reason)],
+    )  # fmt: skip
+    logger.warning("Fork %s failed: %s", fork.pk, reason)
+    return RunOutcome.FAILED
+
+
+def fork_fail_unexpectedly(*, fork_id, reason: str) -> None:
+    """Called by the task when something outside the renderer broke (e.g. the time limit)."""
+    fork = Fork.objects.filter(pk=fork_id).first()
+    if fork is not None:
+        _finish_failure(fork, reason)
