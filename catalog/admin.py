@@ -85,15 +85,11 @@ class AppAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        obj.owner_province_id = obj.owner_region.province_code
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Keep the search index, the adoption count and cached pages in step with admin edits.
-        services.app_refresh_search(app_ids=[form.instance.pk])
-        services.recount_adoptions(app_ids=[form.instance.pk])
-        services.catalog_changed()
+        services.apps_changed(app_ids=[form.instance.pk])
 
     def delete_model(self, request, obj):
         services.app_delete(app=obj)
@@ -108,12 +104,7 @@ class AdoptionAdmin(SimpleHistoryAdmin):
     readonly_fields = ("verified", "recorded_by", "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):
-        # Recorded in the admin by staff on a region's behalf: never verified.
-        obj.recorded_by = request.user
-        obj.verified = False
-        super().save_model(request, obj, form, change)
-        services.recount_adoptions(app_ids=[obj.app_id])
-        services.catalog_changed()
+        services.adoption_save_on_behalf(adoption=obj, recorded_by=request.user)
 
 
 admin.site.register(ServiceFigure, list_display=("app", "metric", "value", "value_text", "measured_on"))

@@ -153,8 +153,22 @@ class App(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # owner_province is owner_region's province, kept here for the province filter and its index.
+        if self.owner_region_id:
+            self.owner_province_id = self.owner_region.province_code
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("catalog:app-detail", kwargs={"slug": self.slug})
+
+    def ancestors(self):
+        """The apps this one is based on, nearest first, each once: a circle ends at this app."""
+        seen, ancestor = set(), self.based_on
+        while ancestor is not None and ancestor.pk not in seen:
+            yield ancestor
+            seen.add(ancestor.pk)
+            ancestor = ancestor.based_on
 
 
 class AppContact(models.Model):

@@ -5,6 +5,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from .choices import ImportJobStatus
 from .importers import jobs
 
 
@@ -19,7 +20,7 @@ def run_import_job(job_id: str) -> str:
         jobs.import_job_fail(
             job_id=job_id, reason=_("The import took longer than the time limit; nothing was saved.")
         )
-        return "failed"
+        return ImportJobStatus.FAILED
 
 
 @shared_task

@@ -1,5 +1,7 @@
 """Catalog pages. The browse page filters with AppFilterSet, the same class as the API."""
 
+from itertools import islice, takewhile
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -11,7 +13,7 @@ from config.uploads import IMAGE_TYPES, file_response, image_type
 
 from . import selectors
 from .cache import cached
-from .choices import AppCategory, DevelopmentStatus, SortOrder
+from .choices import AppCategory, ContactRole, DevelopmentStatus, SortOrder
 from .models import Screenshot
 
 PAGE_SIZE = 20
@@ -88,16 +90,12 @@ class AppDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         app = self.object
-        lineage, ancestor, seen = [], app.based_on, {app.pk}
-        while ancestor is not None and ancestor.pk not in seen and len(lineage) < 10:
-            lineage.append(ancestor)
-            seen.add(ancestor.pk)
-            ancestor = ancestor.based_on
+        lineage = takewhile(lambda ancestor: ancestor.pk != app.pk, app.ancestors())
         contacts = list(app.contacts.all())
         return super().get_context_data(
-            lineage=lineage,
-            mentors=[c for c in contacts if c.role == "mentor"],
-            maintainers=[c for c in contacts if c.role != "mentor"],
+            lineage=list(islice(lineage, 10)),
+            mentors=[c for c in contacts if c.role == ContactRole.MENTOR],
+            maintainers=[c for c in contacts if c.role != ContactRole.MENTOR],
             **kwargs,
         )
 

@@ -6,7 +6,7 @@ publiccode  the import of a publiccode.yml document
 """
 
 from ..cache import CATALOG_VERSION_KEY, catalog_changed, catalog_version
-from .adoptions import adoption_record, adoption_record_unverified, recount_adoptions
+from .adoptions import adoption_record, adoption_record_unverified, adoption_save_on_behalf, recount_adoptions
 from .apps import (
     APP_FIELDS,
     SEARCH_CONFIG,
@@ -20,6 +20,7 @@ from .apps import (
     app_set_has_template,
     app_update,
     app_validate_mous,
+    apps_changed,
     search_document,
     unique_slug,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "FigureInput",
     "adoption_record",
     "adoption_record_unverified",
+    "adoption_save_on_behalf",
     "agency_of",
     "app_create",
     "app_delete",
@@ -42,6 +44,7 @@ __all__ = [
     "app_set_has_template",
     "app_update",
     "app_validate_mous",
+    "apps_changed",
     "catalog_changed",
     "catalog_version",
     "recount_adoptions",

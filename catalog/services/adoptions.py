@@ -65,6 +65,17 @@ def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adopt
 
 
 @transaction.atomic
+def adoption_save_on_behalf(*, adoption: Adoption, recorded_by) -> Adoption:
+    """Staff's edit of an adoption record (the admin): made on the region's behalf, so not verified."""
+    adoption.recorded_by = recorded_by
+    adoption.verified = False
+    adoption.save()
+    recount_adoptions(app_ids=[adoption.app_id])
+    catalog_changed()
+    return adoption
+
+
+@transaction.atomic
 def adoption_record_unverified(*, app: App, region: Region, **fields) -> Adoption:
     """Record an adoption from a public source (demo data, imports): never verified, so a record the
     region verified itself is left as it is (and returned)."""

@@ -16,6 +16,7 @@ from ..cache import catalog_changed
 from ..choices import ContactRole
 from ..models import App, AppContact, ServiceFigure
 from ..validators import normalize_license
+from .adoptions import recount_adoptions
 
 SEARCH_CONFIG = "indonesian"
 
@@ -158,14 +159,8 @@ def _validate_lineage(app: App) -> None:
     if app.based_on_id:
         if app.pk and app.based_on_id == app.pk:
             errors["based_on"] = _("An app cannot be based on itself.")
-        elif app.pk:
-            ancestor, seen = app.based_on, set()
-            while ancestor is not None and ancestor.pk not in seen:
-                if ancestor.pk == app.pk:
-                    errors["based_on"] = _("This would make the lineage a circle.")
-                    break
-                seen.add(ancestor.pk)
-                ancestor = ancestor.based_on
+        elif app.pk and any(ancestor.pk == app.pk for ancestor in app.ancestors()):
+            errors["based_on"] = _("This would make the lineage a circle.")
     if errors:
         raise ValidationError(errors)
 
@@ -222,7 +217,6 @@ def app_create(
     """Record an app of `owner_region`. A slug is made from the name when none is given."""
     app = App(owner_region=owner_region, created_by=created_by)
     _apply(app, fields)
-    app.owner_province_id = owner_region.province_code
     if not app.slug:
         app.slug = unique_slug(app.name)
     _validate_lineage(app)
@@ -254,6 +248,15 @@ def app_update(
     app_refresh_search(app_ids=[app.pk])
     catalog_changed()
     return app
+
+
+def apps_changed(*, app_ids: Sequence[int]) -> None:
+    """After rows of these apps were written outside app_create/app_update (the admin's inlines for
+    figures, contacts, screenshots and adoptions): their search documents, adoption counts and every
+    cached catalog answer follow."""
+    app_refresh_search(app_ids=app_ids)
+    recount_adoptions(app_ids=app_ids)
+    catalog_changed()
 
 
 @transaction.atomic

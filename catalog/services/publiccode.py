@@ -16,10 +16,11 @@ removed. Anything the import could not apply is appended to `notes` when a list 
 import datetime
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.errors import error_dict
 from registry import permissions
 from registry.models import Region
 
@@ -108,7 +109,7 @@ def _with_paths(exc: ValidationError) -> ValidationError:
     if not hasattr(exc, "error_dict"):
         return document_error("; ".join(exc.messages))
     by_path: dict[str, list[str]] = {}
-    for field, messages in exc.message_dict.items():
+    for field, messages in error_dict(exc, non_field_key=NON_FIELD_ERRORS).items():
         by_path.setdefault(_FIELD_PATHS.get(field, field), []).extend(messages)
     return ValidationError(by_path)
 
