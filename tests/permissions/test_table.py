@@ -1,0 +1,120 @@
+"""Who may write what: every write endpoint of the API and the pages, with every role, against one
+table. The rules themselves live in registry/permissions.py; this table is how they read to a user.
+
+A write endpoint that is added to the API without a row here fails `test_every_write_is_in_the_table`.
+"""
+
+import pytest
+from django.core.cache import cache
+
+from tests import factories
+from tests.conftest import member_of
+
+from . import cases
+from .cases import HOME, OTHER
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("viewer", "developer", "editor", "admin")
+WHO = ("anonymous", *(f"other-{role}" for role in ROLES), *(f"home-{role}" for role in ROLES), "staff")
+
+
+def expect(*, anonymous=401, other=403, viewer=403, developer=403, editor, admin=None, staff) -> dict:
+    """Expected status per WHO; other-region members get `other` whatever their role."""
+    admin = editor if admin is None else admin
+    home = {"viewer": viewer, "developer": developer, "editor": editor, "admin": admin}
+    table = {"anonymous": anonymous, "staff": staff}
+    table.update({f"other-{role}": other for role in ROLES})
+    table.update({f"home-{role}": home[role] for role in ROLES})
+    return table
+
+
+WRITE = expect(editor=200, staff=200)  # a region's own record: its editors and admins, and staff
+
+# case name -> (method, OpenAPI path or page, expected statuses)
+TABLE = {
+    # Catalog: the owner region writes its apps.
+    "app_create": ("POST", "/api/v1/apps/", expect(editor=201, staff=201)),
+    "app_patch": ("PATCH", "/api/v1/apps/{slug}/", WRITE),
+    "app_delete": ("DELETE", "/api/v1/apps/{slug}/", expect(editor=204, staff=204)),
+    "app_patch_own_mou": ("PATCH", "/api/v1/apps/{slug}/", WRITE),
+    "app_patch_foreign_mou": ("PATCH", "/api/v1/apps/{slug}/", expect(editor=400, staff=400)),
+    "app_source": ("PATCH", "/api/v1/apps/{slug}/", expect(editor=400, staff=200)),
+    "import_used_by": ("POST", "/api/v1/apps/import-publiccode/", expect(editor=201, staff=201)),
+    # Adoptions: the adopting region's developers, editors and admins (verified), or staff (not).
+    "adoption_create": ("POST", "/api/v1/adoptions/", expect(developer=201, editor=201, staff=201)),
+    "adoption_over_verified": ("POST", "/api/v1/adoptions/", expect(developer=201, editor=201, staff=403)),
+    # Registry: a party (MoU) or the visiting region (visit) records; only staff set sources.
+    "mou_create": ("POST", "/api/v1/mous/", expect(editor=201, staff=201)),
+    "mou_patch": ("PATCH", "/api/v1/mous/{id}/", WRITE),
+    "mou_delete": ("DELETE", "/api/v1/mous/{id}/", expect(editor=204, staff=204)),
+    "mou_source": ("PATCH", "/api/v1/mous/{id}/", expect(editor=400, staff=200)),
+    "visit_create": ("POST", "/api/v1/visits/", expect(editor=201, staff=201)),
+    # Templates: the region's developers, editors and admins fork and preview, or staff. A region's
+    # copies are seen by its members only: another region's members get 404 for them.
+    "template_preview": (
+        "POST",
+        "/api/v1/templates/{slug}/preview/",
+        expect(developer=200, editor=200, staff=200),
+    ),
+    "fork_create": ("POST", "/api/v1/forks/", expect(developer=202, editor=202, staff=202)),
+    "fork_cancel": (
+        "POST",
+        "/api/v1/forks/{id}/cancel/",
+        expect(other=404, developer=200, editor=200, staff=200),
+    ),
+    "fork_retry": (
+        "POST",
+        "/api/v1/forks/{id}/retry/",
+        expect(other=404, developer=202, editor=202, staff=202),  # queued again
+    ),
+    # The fork form on the template page: 302 to the login page, or to the new copy; 400 with the form.
+    "fork_page": (
+        "POST",
+        "/templat/<slug>/",
+        expect(anonymous=302, other=400, viewer=400, developer=302, editor=302, staff=302),
+    ),
+}
+# Writes that act on no region's behalf.
+NOT_REGION_WRITES = {("POST", "/api/v1/auth/token/")}  # signing in (tests/test_login_lockout.py)
+
+CASES = [(name, who, status) for name, (_m, _p, row) in TABLE.items() for who, status in row.items()]
+
+
+def user_for(who: str):
+    if who == "anonymous":
+        return None
+    if who == "staff":
+        return factories.StaffFactory(username="staff")
+    side, role = who.split("-")
+    return member_of(HOME if side == "home" else OTHER, role, username=who)
+
+
+@pytest.mark.parametrize(("case", "who", "status"), CASES, ids=[f"{c}:{w}" for c, w, _ in CASES])
+def test_permission_table(api, client, regions, media_root, tmp_path, case, who, status):
+    if case in cases.NEEDS_TEMPLATE:
+        cases.pengaduan_template(tmp_path)
+    cache.clear()  # no throttle history from another case
+    user = user_for(who)
+    _method, path, _row = TABLE[case]
+    web = not path.startswith("/api/")
+    if user is not None:
+        client.force_login(user) if web else api.force_authenticate(user)
+    run = getattr(cases, case)
+    arguments = {"staff": who == "staff"} if case == "import_used_by" else {}
+    response = run(client if web else api, status, **arguments)
+    assert response.status_code == status, response.content[:500]
+
+
+def test_every_write_is_in_the_table():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    writes = {
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in ("post", "put", "patch", "delete")
+    }
+    covered = {(method, path) for method, path, _row in TABLE.values()}
+    assert writes - NOT_REGION_WRITES <= covered, sorted(writes - NOT_REGION_WRITES - covered)
