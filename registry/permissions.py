@@ -52,6 +52,7 @@ __all__ = [
     "check_source_change",
     "may",
     "may_expression",
+    "may_read_history",
     "member_region_codes",
     "members_who_may",
     "mou_document_visible",
@@ -133,6 +134,16 @@ class RestrictedQuerySet(models.QuerySet):
     def visible(self, user: User) -> "RestrictedQuerySet":
         return self.all()
 
+    def of_member_regions(self, user: User) -> "RestrictedQuerySet":
+        """For `visible` where rows are a region's own: those of the regions `user` is a member of,
+        any role (all of them for staff, none for anonymous visitors)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        codes = _memberships().filter(user=user.pk).values("region_id")
+        return self.filter(**{f"{self.region_lookup}__in": codes})
+
     def restrict(self, user: User | None, action: Action = Action.VIEW) -> "RestrictedQuerySet":
         user = user or AnonymousUser()
         if action == Action.VIEW:
@@ -191,6 +202,11 @@ def adoption_region_codes(user: User, region_codes: Iterable[str]) -> set[str]:
     if user.is_staff:
         return codes
     return codes & member_region_codes(user, Action.ADOPT)
+
+
+def may_read_history(user: User) -> bool:
+    """The audit trail (who changed what, and when) is for staff only."""
+    return bool(user.is_authenticated and user.is_staff)
 
 
 def user_can_set_source(user: User) -> bool:

@@ -92,8 +92,7 @@ class MoUDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         visible = permissions.mou_document_visible(self.request.user, self.object)
-        if self.request.user.is_staff:
-            # The audit trail (who changed what, and when) is for staff only.
+        if permissions.may_read_history(self.request.user):
             kwargs["mou_history"] = selectors.mou_history(self.object)
         return super().get_context_data(document_visible=visible, **kwargs)
 

@@ -93,11 +93,7 @@ class ForkQuerySet(RestrictedQuerySet):
     def visible(self, user) -> "ForkQuerySet":
         """A region's copies are its own: forks of the regions the user is a member of, any role (all of
         them for staff)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff:
-            return self.all()
-        return self.filter(region__memberships__user=user).distinct()
+        return self.of_member_regions(user)
 
 
 class Fork(models.Model):
