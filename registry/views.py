@@ -14,6 +14,11 @@ from .filtersets import MoUFilterSet, RegionFilterSet, StudyVisitFilterSet
 from .models import MoU, Region
 
 
+def _province_options() -> list[tuple[str, str]]:
+    """(code, name) of the 38 provinces, by name: a filter's choices."""
+    return list(Region.objects.filter(kind=RegionKind.PROVINCE).order_by("name").values_list("code", "name"))
+
+
 class HomeView(TemplateView):
     template_name = "registry/home.html"
 
@@ -45,8 +50,7 @@ class RegionListView(FilteredListView):
     template_name = "registry/region_list.html"
 
     def get_context_data(self, **kwargs):
-        provinces = Region.objects.filter(kind=RegionKind.PROVINCE).order_by("name")
-        return super().get_context_data(provinces=provinces, kinds=RegionKind.choices, **kwargs)
+        return super().get_context_data(provinces=_province_options(), kinds=RegionKind.choices, **kwargs)
 
 
 class RegionDetailView(DetailView):
@@ -79,8 +83,7 @@ class MoUListView(FilteredListView):
         return selectors.mou_list()
 
     def get_context_data(self, **kwargs):
-        provinces = Region.objects.filter(kind=RegionKind.PROVINCE).order_by("name")
-        return super().get_context_data(provinces=provinces, statuses=MoUStatus.choices, **kwargs)
+        return super().get_context_data(provinces=_province_options(), statuses=MoUStatus.choices, **kwargs)
 
 
 class MoUDetailView(DetailView):
