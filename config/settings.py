@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "registry",
     "catalog",
+    "replication",
     "templates_repo",
 ]
 
@@ -357,6 +358,7 @@ PERMISSIONS_POLICY = {
 # Mounts the reference views of bench/ (a bare JsonResponse, a naive icontains search).
 LUMBUNG_BENCH = env.bool("LUMBUNG_BENCH", default=False)
 LUMBUNG_MOU_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+LUMBUNG_MATERIAL_MAX_BYTES = 20 * 1024 * 1024  # a bimtek session's slides or PDF
 LUMBUNG_MOU_EXPIRY_NOTICE_DAYS = 30
 # Forks: limits per render, and how long a worker holds a fork without renewing its lease.
 LUMBUNG_FORK_MAX_FILES = env.int("LUMBUNG_FORK_MAX_FILES", default=500)

@@ -32,7 +32,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -43,6 +43,7 @@ User = AbstractBaseUser | AnonymousUser
 __all__ = [
     "MAY_ADOPT_FOR_REGION",
     "MAY_WRITE_FOR_REGION",
+    "REPLICATION_RULES",
     "Action",
     "AdoptionRights",
     "RegionObjectPermission",
@@ -52,11 +53,14 @@ __all__ = [
     "check_source_change",
     "may",
     "may_expression",
+    "may_on_replication",
     "may_read_history",
     "member_region_codes",
+    "member_regions",
     "members_who_may",
     "mou_document_visible",
     "require",
+    "require_on_replication",
     "user_can_set_source",
 ]
 
@@ -106,6 +110,49 @@ def require(user: User | None, action: Action, region_codes: Iterable[str], mess
         raise PermissionDenied(message)
 
 
+def member_regions(user: User, action: Action | None = None):
+    """The codes of `user`'s regions (with a role allowing `action`, when given) as a subquery, for
+    querysets whose `visible` depends on membership."""
+    memberships = _memberships().filter(user=user.pk if user.is_authenticated else None)
+    if action is not None and action != Action.VIEW:
+        memberships = memberships.filter(role__in=_ROLES[action])
+    return memberships.values("region_id")
+
+
+# Replication (mentoring): what each side of a replication may do, and with which role set. The sides
+# are the replication's regions: "asal" (originating), "penerima" (recipient), "fasilitator".
+REPLICATION_RULES = {
+    "request": (Action.CHANGE, ("penerima",)),  # ask to be mentored, edit the request
+    "answer_request": (Action.CHANGE, ("asal",)),  # accept (naming a mentor) or decline
+    "move_phase": (Action.CHANGE, ("asal", "penerima")),  # advance, go back with a reason, cancel
+    "plan": (Action.CHANGE, ("asal", "penerima", "fasilitator")),  # the action plan
+    "schedule": (Action.CHANGE, ("asal", "fasilitator")),  # bimtek sessions and their materials
+    "ask": (Action.ADOPT, ("penerima",)),  # questions: the recipient's developers too
+    "answer": (Action.ADOPT, ("asal", "fasilitator")),  # answers: the mentors' developers too
+    "evaluate": (Action.CHANGE, ("penerima",)),  # before/after figures, lessons, service live
+}
+
+
+def replication_sides(replication) -> dict[str, str | None]:
+    return {
+        "asal": replication.asal_id,
+        "penerima": replication.penerima_id,
+        "fasilitator": replication.fasilitator_id,
+    }
+
+
+def may_on_replication(user: User | None, what: str, replication) -> bool:
+    """Whether `user` may do `what` (a key of REPLICATION_RULES) on `replication`."""
+    action, sides = REPLICATION_RULES[what]
+    regions = replication_sides(replication)
+    return may(user, action, [regions[side] for side in sides if regions[side]])
+
+
+def require_on_replication(user: User | None, what: str, replication, message: str) -> None:
+    if not may_on_replication(user, what, replication):
+        raise PermissionDenied(message)
+
+
 def may_expression(user: User, action: Action, region_ref: OuterRef):
     """The rule of `may` as an SQL expression over one region (`region_ref`, e.g. OuterRef("pk")), for
     a query that reads a region and the right together."""
@@ -125,11 +172,22 @@ class RestrictedQuerySet(models.QuerySet):
     """`restrict(user, action)`: the rows `user` may `action`.
 
     A subclass names `region_lookup`, the path from its model to the region that acts for a row (an
-    app's owner region, an MoU's party regions); `visible(user)` narrows reading where rows are not
-    public.
+    app's owner region, an MoU's party regions), or a tuple of paths any of which may act (the sides
+    of a replication); `visible(user)` narrows reading where rows are not public.
     """
 
-    region_lookup = ""
+    region_lookup: str | tuple[str, ...] = ""
+
+    def _of_regions(self, codes) -> "RestrictedQuerySet":
+        lookups = (self.region_lookup,) if isinstance(self.region_lookup, str) else self.region_lookup
+        condition = Q()
+        for lookup in lookups:
+            condition |= Q(**{f"{lookup}__in": codes})
+        if not any("__" in lookup for lookup in lookups):
+            return self.filter(condition)
+        # A many-valued path (an MoU's parties): a subquery, so that no row repeats and no DISTINCT
+        # meets the caller's annotations.
+        return self.filter(pk__in=self.model._base_manager.filter(condition).values("pk"))
 
     def visible(self, user: User) -> "RestrictedQuerySet":
         return self.all()
@@ -141,8 +199,7 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.all()
-        codes = _memberships().filter(user=user.pk).values("region_id")
-        return self.filter(**{f"{self.region_lookup}__in": codes})
+        return self._of_regions(member_regions(user))
 
     def restrict(self, user: User | None, action: Action = Action.VIEW) -> "RestrictedQuerySet":
         user = user or AnonymousUser()
@@ -152,13 +209,7 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self.all()
-        codes = _memberships().filter(user=user.pk, role__in=_ROLES[action]).values("region_id")
-        if "__" not in self.region_lookup:
-            return self.filter(**{f"{self.region_lookup}__in": codes})
-        # A many-valued path (an MoU's parties): a subquery, so that no row repeats and no DISTINCT
-        # meets the caller's annotations.
-        rows = self.model._base_manager.filter(**{f"{self.region_lookup}__in": codes})
-        return self.filter(pk__in=rows.values("pk"))
+        return self._of_regions(member_regions(user, action))
 
 
 class RegionObjectPermission(BasePermission):

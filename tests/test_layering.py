@@ -1,4 +1,4 @@
-"""The dependency direction registry <- catalog <- templates_repo: a lower app imports nothing of a
+"""The dependency direction registry <- catalog <- replication <- templates_repo: a lower app imports nothing of a
 higher one (a higher app adds to a lower app's page through registry.panels instead)."""
 
 import ast
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("registry", "catalog", "templates_repo")
+LAYERS = ("registry", "catalog", "replication", "templates_repo")
 
 
 def _imported_modules(path: Path):
