@@ -21,7 +21,7 @@ Everything else asks here:
 - `may_expression` where a query annotates the right (the fork request's one-query region lookup).
 
 Services call `require` before they write; views and serializers only translate the refusal (Django's
-`PermissionDenied`, a 403) into a page or a response. `tests/test_permissions.py` walks every write
+`PermissionDenied`, a 403) into a page or a response. `tests/permissions/` walks every write
 endpoint with every role against one table.
 """
 

@@ -5,7 +5,6 @@ Rights follow the sides: registry/permissions.py decides, from the regions each 
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -271,9 +270,7 @@ class MentoringSession(models.Model):
         Replication, verbose_name=_("replication"), on_delete=models.CASCADE, related_name="sessions"
     )
     starts_at = models.DateTimeField(_("starts at"))
-    duration_minutes = models.PositiveIntegerField(
-        _("duration (minutes)"), default=120, validators=[MinValueValidator(15)]
-    )
+    ends_at = models.DateTimeField(_("ends at"))
     mode = models.CharField(_("mode"), max_length=10, choices=SessionMode.choices)
     study_visit = models.ForeignKey(
         StudyVisit,
@@ -306,6 +303,13 @@ class MentoringSession(models.Model):
         ordering = ["starts_at", "id"]
         verbose_name = _("mentoring session (bimtek)")
         verbose_name_plural = _("mentoring sessions (bimtek)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_it_starts",
+                violation_error_message=_("A session ends after it starts."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.starts_at:%Y-%m-%d})"

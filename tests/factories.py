@@ -126,3 +126,67 @@ class AdoptionFactory(factory.django.DjangoModelFactory):
     region = factory.LazyFunction(lambda: region("33.25"))
     stage = "live"
     verified = True
+
+
+# Replication ---------------------------------------------------------------------------------------
+
+
+class MentorContactFactory(factory.django.DjangoModelFactory):
+    """A mentor of the app's owner region."""
+
+    class Meta:
+        model = "replication.MentorContact"
+
+    app = factory.SubFactory(AppFactory)
+    region = factory.LazyAttribute(lambda contact: contact.app.owner_region)
+    name = factory.Sequence(lambda n: f"Mentor {n}")
+    position = "Kepala Bidang Aplikasi Informatika"
+    email = factory.Sequence(lambda n: f"mentor{n}@example.test")
+    phone = "6281234567890"
+    topics = "Pengaduan, SLA"
+
+
+class ReplicationFactory(factory.django.DjangoModelFactory):
+    """Batang (33.25) replicating an app of Semarang (33.74), mentored (kemitraan) and accepted."""
+
+    class Meta:
+        model = "replication.Replication"
+
+    app = factory.SubFactory(AppFactory)
+    asal = factory.LazyAttribute(lambda replication: replication.app.owner_region)
+    penerima = factory.LazyFunction(lambda: region("33.25"))
+    model = "kemitraan"
+    phase = "persiapan"
+    request_state = "accepted"
+
+
+class MentoringSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "replication.MentoringSession"
+
+    replication = factory.SubFactory(ReplicationFactory)
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 12, 10, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+    )
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + datetime.timedelta(hours=2))
+    mode = "luring"
+    topic = "Bimtek pengelolaan pengaduan"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "replication.Question"
+
+    replication = factory.SubFactory(ReplicationFactory)
+    title = factory.Sequence(lambda n: f"Pertanyaan {n}")
+    body = "Bagaimana mengatur SLA per OPD?"
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "replication.ActionItem"
+
+    replication = factory.SubFactory(ReplicationFactory)
+    title = factory.Sequence(lambda n: f"Langkah {n}")
+    side = "penerima"
+    due_on = datetime.date(2026, 12, 31)
