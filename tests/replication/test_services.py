@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from registry.models import Membership
 from replication import services
 from replication.choices import Phase, QuestionState, RequestState
-from registry.models import Membership
 from replication.models import PhaseChange, Replication
 from tests import factories
 from tests.conftest import member_of
