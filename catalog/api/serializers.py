@@ -13,7 +13,7 @@ from registry.models import Agency, MoU, Region
 from ..choices import ContactRole, FigureMetric
 from ..models import Adoption, App, AppContact, ServiceFigure
 from ..publiccode import PUBLICCODE_MAX_BYTES
-from ..services import APP_FIELDS
+from ..services import APP_DESCRIPTION_FIELDS, APP_FIELDS
 
 
 def require_owner(user, region: Region) -> None:
@@ -185,27 +185,7 @@ class AppDetailSerializer(serializers.ModelSerializer):
             "publiccode_url",
             "owner_region",
             "province",
-            "owner_agency",
-            "category",
-            "dimension",
-            "spbe_type",
-            "status",
-            "software_type",
-            "platforms",
-            "short_description",
-            "short_description_en",
-            "long_description",
-            "long_description_en",
-            "features",
-            "features_en",
-            "license",
-            "repository_url",
-            "website_url",
-            "maintenance_type",
-            "launched_on",
-            "based_on",
-            "based_on_url",
-            "based_on_note",
+            *APP_DESCRIPTION_FIELDS,
             "variants",
             "contacts",
             "figures",

@@ -8,6 +8,7 @@ publiccode  the import of a publiccode.yml document
 from ..cache import CATALOG_VERSION_KEY, catalog_changed, catalog_version
 from .adoptions import adoption_record, adoption_record_unverified, adoption_save_on_behalf, recount_adoptions
 from .apps import (
+    APP_DESCRIPTION_FIELDS,
     APP_FIELDS,
     SEARCH_CONFIG,
     ContactInput,
@@ -27,6 +28,7 @@ from .apps import (
 from .publiccode import app_import_publiccode
 
 __all__ = [
+    "APP_DESCRIPTION_FIELDS",
     "APP_FIELDS",
     "CATALOG_VERSION_KEY",
     "SEARCH_CONFIG",

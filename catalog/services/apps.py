@@ -20,9 +20,8 @@ from .adoptions import recount_adoptions
 
 SEARCH_CONFIG = "indonesian"
 
-APP_FIELDS = (
-    "name",
-    "slug",
+# What describes an app, in the order the API shows it.
+APP_DESCRIPTION_FIELDS = (
     "owner_agency",
     "category",
     "dimension",
@@ -44,8 +43,9 @@ APP_FIELDS = (
     "based_on",
     "based_on_url",
     "based_on_note",
-    "source",
 )
+# What a write may set.
+APP_FIELDS = ("name", "slug", *APP_DESCRIPTION_FIELDS, "source")
 
 
 # Cache invalidation -------------------------------------------------------------------------------
@@ -187,6 +187,19 @@ def app_validate_mous(app: App, mous: Sequence[MoU] | None) -> None:
         )
 
 
+def _save(app: App, figures, contacts, mous) -> App:
+    """Check and save `app` with the related rows given (None: keep them), then the search index and
+    the cache."""
+    _validate_lineage(app)
+    app_validate_mous(app, mous)
+    app.full_clean()
+    app.save()
+    _save_related(app, figures, contacts, mous)
+    app_refresh_search(app_ids=[app.pk])
+    catalog_changed()
+    return app
+
+
 def _save_related(app: App, figures, contacts, mous) -> None:
     if figures is not None:
         app.figures.all().delete()
@@ -219,14 +232,7 @@ def app_create(
     _apply(app, fields)
     if not app.slug:
         app.slug = unique_slug(app.name)
-    _validate_lineage(app)
-    app_validate_mous(app, mous)
-    app.full_clean()
-    app.save()
-    _save_related(app, figures, contacts, mous)
-    app_refresh_search(app_ids=[app.pk])
-    catalog_changed()
-    return app
+    return _save(app, figures, contacts, mous)
 
 
 @transaction.atomic
@@ -240,14 +246,7 @@ def app_update(
 ) -> App:
     """Change an app; figures, contacts and MoUs, when given, replace the old ones."""
     _apply(app, fields)
-    _validate_lineage(app)
-    app_validate_mous(app, mous)
-    app.full_clean()
-    app.save()
-    _save_related(app, figures, contacts, mous)
-    app_refresh_search(app_ids=[app.pk])
-    catalog_changed()
-    return app
+    return _save(app, figures, contacts, mous)
 
 
 def apps_changed(*, app_ids: Sequence[int]) -> None:
