@@ -10,13 +10,14 @@ from rest_framework.routers import DefaultRouter
 from catalog.api import urls as catalog_api
 from config.authtoken import obtain_auth_token
 from registry.api import urls as registry_api
+from replication.api import urls as replication_api
 from templates_repo.api import urls as templates_api
 
 admin.site.site_header = admin.site.site_title = "Lumbung"
 
 # One API root over every app's resources.
 router = DefaultRouter()
-for app_api in (registry_api, catalog_api, templates_api):
+for app_api in (registry_api, catalog_api, replication_api, templates_api):
     router.registry.extend(app_api.router.registry)
 
 api_v1 = [
@@ -30,6 +31,7 @@ api_v1 = [
     ),
     *registry_api.urlpatterns,
     *catalog_api.urlpatterns,
+    *replication_api.urlpatterns,
     path("", include(router.urls)),
 ]
 
@@ -44,6 +46,7 @@ urlpatterns = [
     # to a lower app's page through a panel (registry/panels.py), never by registering the page again.
     path("", include("registry.urls")),
     path("", include("catalog.urls")),
+    path("", include("replication.urls")),
     path("", include("templates_repo.urls")),
 ]
 
