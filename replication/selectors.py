@@ -1,0 +1,103 @@
+"""Reads of replication and mentoring that more than one caller needs (pages, panels, the API)."""
+
+from django.db.models import Prefetch, QuerySet
+
+from catalog.models import App
+from registry import permissions
+from registry.models import MoU, Region
+
+from .choices import QuestionState
+from .models import ActionItem, Answer, MentorContact, MentoringSession, PhaseChange, Question, Replication
+
+REPLICATION_RELATED = ("app", "asal", "penerima", "fasilitator")
+
+
+def app_mentor_contacts(app: App) -> QuerySet[MentorContact]:
+    """The people of the app's owner region whom others may ask ("tempat bertanya")."""
+    return MentorContact.objects.filter(app=app).select_related("agency").order_by("name", "id")
+
+
+def app_replications(app: App) -> QuerySet[Replication]:
+    """The app's replications, open and completed, with their outcome (the evaluation and its figures)."""
+    return (
+        Replication.objects.filter(app=app)
+        .select_related("penerima", "fasilitator", "evaluation")
+        .prefetch_related("evaluation__figures")
+        .order_by("phase", "-updated_at", "-id")
+    )
+
+
+def app_public_questions(app: App, user) -> QuerySet[Question]:
+    """The app's answered questions that are not internal ("belajar dari daerah lain"), with the thread."""
+    return (
+        Question.objects.restrict(user)
+        .filter(
+            replication__app=app,
+            state__in=(QuestionState.ANSWERED, QuestionState.CLOSED),
+            internal=False,
+        )
+        .select_related("replication__penerima", "replication__asal", "replication__fasilitator")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("author")))
+        .order_by("-first_answered_at", "-id")
+    )
+
+
+def replication_list() -> QuerySet[Replication]:
+    return Replication.objects.select_related(*REPLICATION_RELATED)
+
+
+def replication_detail_queryset() -> QuerySet[Replication]:
+    """A replication with everything its page shows about it, in a constant number of queries."""
+    return Replication.objects.select_related(
+        *REPLICATION_RELATED,
+        "app__owner_region",
+        "mou",
+        "mentor__agency",
+        "requested_by",
+        "answered_by",
+        "evaluation",
+    ).prefetch_related(
+        Prefetch("phase_changes", queryset=PhaseChange.objects.select_related("changed_by")),
+        "evaluation__figures",
+    )
+
+
+def replication_sessions(replication: Replication) -> QuerySet[MentoringSession]:
+    return (
+        MentoringSession.objects.filter(replication=replication)
+        .select_related("study_visit")
+        .prefetch_related("mentors", "agencies", "materials")
+    )
+
+
+def replication_action_items(replication: Replication, user) -> QuerySet[ActionItem]:
+    """The action plan, for the members of the replication's regions and staff (empty for others)."""
+    return ActionItem.objects.restrict(user).filter(replication=replication)
+
+
+def replication_questions(replication: Replication, user) -> QuerySet[Question]:
+    """The questions `user` may read, each with its thread."""
+    return (
+        Question.objects.restrict(user)
+        .filter(replication=replication)
+        .select_related("asked_by")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("author")))
+    )
+
+
+def request_regions(user, app: App) -> QuerySet[Region]:
+    """The regions `user` may ask to be mentored on `app` for: those it writes for, but the owner."""
+    return (
+        Region.objects.restrict(user, permissions.Action.CHANGE)
+        .exclude(code=app.owner_region_id)
+        .order_by("name")
+    )
+
+
+def request_mous(user, app: App) -> QuerySet[MoU]:
+    """MoUs a request may run under: those the app's owner signed with one of `user`'s regions (the
+    service checks that the chosen region is a party)."""
+    mous = MoU.objects.filter(parties__region=app.owner_region_id)
+    if not user.is_staff:
+        mous = mous.filter(parties__region__in=request_regions(user, app).values("code"))
+    return MoU.objects.filter(pk__in=mous.values("pk")).order_by("-signed_on", "title")
