@@ -1,6 +1,7 @@
 """Reads of replication and mentoring that more than one caller needs (pages, panels, the API)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from catalog.models import App
 from registry import permissions
@@ -101,3 +102,60 @@ def request_mous(user, app: App) -> QuerySet[MoU]:
     if not user.is_staff:
         mous = mous.filter(parties__region__in=request_regions(user, app).values("code"))
     return MoU.objects.filter(pk__in=mous.values("pk")).order_by("-signed_on", "title")
+
+
+# The API's lists and details (replication/api/views.py) ---------------------------------------------
+
+
+def _count_of(model) -> Coalesce:
+    """The number of `model` rows of the outer replication, as a subquery (no join, no GROUP BY)."""
+    rows = (
+        model.objects.filter(replication=OuterRef("pk"))
+        .order_by()
+        .values("replication")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def with_counts(replications: QuerySet[Replication]) -> QuerySet[Replication]:
+    """`replications` annotated with `session_count` and `question_count`."""
+    return replications.annotate(
+        session_count=_count_of(MentoringSession), question_count=_count_of(Question)
+    )
+
+
+def replication_api_list() -> QuerySet[Replication]:
+    return with_counts(replication_list().select_related("mentor"))
+
+
+def replication_api_detail() -> QuerySet[Replication]:
+    return with_counts(replication_detail_queryset())
+
+
+def mentor_contact_list() -> QuerySet[MentorContact]:
+    return MentorContact.objects.select_related("app", "region", "agency")
+
+
+def action_item_list(user) -> QuerySet[ActionItem]:
+    """The action items `user` may read: those of the replications their regions are a side of."""
+    return ActionItem.objects.restrict(user)
+
+
+def session_list() -> QuerySet[MentoringSession]:
+    """Bimtek sessions with their replication's app, their mentors, agencies and materials."""
+    return MentoringSession.objects.select_related("replication__app").prefetch_related(
+        Prefetch("mentors", queryset=MentorContact.objects.order_by("name", "id")), "agencies", "materials"
+    )
+
+
+def question_list(user, *, with_answers: bool = False) -> QuerySet[Question]:
+    """The questions `user` may read (public once answered unless internal; otherwise the replication's
+    regions' members and staff), with their thread when `with_answers`."""
+    questions = Question.objects.restrict(user).select_related("replication__app", "asked_by")
+    if with_answers:
+        questions = questions.prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.select_related("author"))
+        )
+    return questions
