@@ -92,9 +92,10 @@ class AppDetailView(DetailView):
         app = self.object
         lineage = takewhile(lambda ancestor: ancestor.pk != app.pk, app.ancestors())
         contacts = list(app.contacts.all())
+        # Mentors are replication's mentor contacts, shown by its panel (with personal details for
+        # officials only); the catalog lists the maintainers.
         return super().get_context_data(
             lineage=list(islice(lineage, 10)),
-            mentors=[c for c in contacts if c.role == ContactRole.MENTOR],
             maintainers=[c for c in contacts if c.role != ContactRole.MENTOR],
             **kwargs,
         )

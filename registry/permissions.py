@@ -55,6 +55,7 @@ __all__ = [
     "may_expression",
     "may_on_replication",
     "may_read_history",
+    "may_see_contact_details",
     "member_region_codes",
     "member_regions",
     "members_who_may",
@@ -258,6 +259,14 @@ def adoption_region_codes(user: User, region_codes: Iterable[str]) -> set[str]:
 def may_read_history(user: User) -> bool:
     """The audit trail (who changed what, and when) is for staff only."""
     return bool(user.is_authenticated and user.is_staff)
+
+
+def may_see_contact_details(user: User) -> bool:
+    """A person's e-mail and telephone (mentor contacts) are for officials: staff and signed-in members
+    of any region, never anonymous visitors."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_staff or _memberships().filter(user=user.pk).exists())
 
 
 def user_can_set_source(user: User) -> bool:

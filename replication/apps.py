@@ -6,3 +6,9 @@ class ReplicationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "replication"
     verbose_name = _("Replication and mentoring")
+
+    def ready(self):
+        # This app's panels on lower apps' pages (registry/panels.py); the pages keep their own views.
+        from . import panels
+
+        panels.register()

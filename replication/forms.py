@@ -1,0 +1,176 @@
+"""Forms of the replication pages. They read and shape what was typed; the services decide (rules,
+rights) and their errors come back on the fields (config.errors.form_errors)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Region
+
+from .choices import PHASE_ORDER, Phase, ReplicationModel, SessionMode, Side
+from .models import MentorContact
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_field(label):
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+        help_text=_("Western Indonesia Time (WIB)."),
+    )
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, region: Region) -> str:
+        return f"{region.name} ({region.code})"
+
+
+class RequestForm(forms.Form):
+    """Ask the app's owner region to mentor a region ("minta pendampingan")."""
+
+    region = RegionChoiceField(queryset=Region.objects.none(), label=_("For region"), to_field_name="code")
+    model = forms.ChoiceField(
+        label=_("Model"), choices=ReplicationModel.choices, initial=ReplicationModel.KEMITRAAN
+    )
+    message = forms.CharField(
+        label=_("Message to the originating region"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+    )
+    fasilitator = RegionChoiceField(
+        queryset=Region.objects.none(),
+        label=_("Facilitating region"),
+        to_field_name="code",
+        required=False,
+        help_text=_("For a facilitated replication: a province or another region that brokers it."),
+    )
+    fasilitator_name = forms.CharField(
+        label=_("…or facilitating body"),
+        max_length=160,
+        required=False,
+        help_text=_("A national body, when the facilitator is not a region."),
+    )
+    mou = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Under the MoU"),
+        required=False,
+        help_text=_("Only an MoU both regions signed."),
+    )
+
+    def __init__(self, *args, regions, facilitators, mous, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["fasilitator"].queryset = facilitators
+        self.fields["mou"].queryset = mous
+
+
+class AcceptForm(forms.Form):
+    mentor = forms.ModelChoiceField(queryset=MentorContact.objects.none(), label=_("Mentor"))
+
+    def __init__(self, *args, mentors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = mentors
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Move to"), choices=())
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+        help_text=_("Needed to go back to an earlier phase or to cancel."),
+    )
+
+    def __init__(self, *args, current: str, pending: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = phase_choices(current, pending=pending)
+
+
+def phase_choices(current: str, *, pending: bool = False) -> list[tuple[str, str]]:
+    """The next phase first (the usual move), then the earlier ones, then cancelling. While a request
+    waits for its answer, only cancelling is offered (the service refuses moving on)."""
+    labels = dict(Phase.choices)
+    if current not in PHASE_ORDER:
+        return []
+    index = PHASE_ORDER.index(current)
+    following = [] if pending else list(PHASE_ORDER[index + 1 : index + 2])
+    earlier = list(reversed(PHASE_ORDER[:index]))
+    return [(phase, labels[phase]) for phase in [*following, *earlier, Phase.DIBATALKAN]]
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("What is to be done"), max_length=200)
+    side = forms.ChoiceField(label=_("Responsible side"), choices=Side.choices)
+    person = forms.CharField(label=_("Person responsible"), max_length=120, required=False)
+    due_on = forms.DateField(
+        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class SessionForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    starts_at = _datetime_field(_("Starts"))
+    ends_at = _datetime_field(_("Ends"))
+    mode = forms.ChoiceField(label=_("Mode"), choices=SessionMode.choices)
+    location = forms.CharField(label=_("Place or meeting link"), max_length=300, required=False)
+    mentors = forms.ModelMultipleChoiceField(
+        queryset=MentorContact.objects.none(),
+        label=_("Mentors"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    participants = forms.IntegerField(label=_("Participants"), min_value=0, required=False)
+
+    def __init__(self, *args, mentors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentors"].queryset = mentors
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("File (PDF, PPTX or ODP)"), required=False)
+    url = forms.URLField(label=_("…or link"), required=False, assume_scheme="https")
+
+
+class QuestionForm(forms.Form):
+    title = forms.CharField(label=_("Question in short"), max_length=200)
+    body = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+    internal = forms.BooleanField(
+        label=_("Internal: keep it between the two regions"),
+        required=False,
+        help_text=_("Otherwise, once answered, the question is shown on the app's page for other regions."),
+    )
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class EvaluationForm(forms.Form):
+    service_live = forms.BooleanField(label=_("The replicated service is live"), required=False)
+    lessons = forms.CharField(
+        label=_("Lessons learned"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
+    )
+
+
+class FigureForm(forms.Form):
+    label = forms.CharField(label=_("Measure"), max_length=160)
+    unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
+    before_value = forms.DecimalField(label=_("Before"), max_digits=16, decimal_places=2)
+    before_on = forms.DateField(
+        label=_("Measured before on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    after_value = forms.DecimalField(label=_("After"), max_digits=16, decimal_places=2)
+    after_on = forms.DateField(
+        label=_("Measured after on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+FigureFormSet = forms.formset_factory(FigureForm, extra=2, max_num=20, validate_max=True)
