@@ -6,7 +6,6 @@ storage, the AWS_* variables (see README.md).
 """
 
 import datetime
-import os
 from pathlib import Path
 
 import environ
@@ -19,8 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# Importing these settings creates nothing: each folder under VAR_DIR is made by what writes there (the
+# SQLite backend config/sqlite3/, the broker's folders config/celery_app.py, Django's storage and mail).
 VAR_DIR = Path(env("LUMBUNG_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -102,9 +102,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 # Database ----------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lumbung.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that a Celery worker process started by the tests sees the test data;
-    # one per test session, so that two sessions on one machine never share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-lumbung-{os.getpid()}.sqlite3")}
+    # Django's backend, creating the database file's folder on the first connection. The test database
+    # is named by the test configuration (tests/conftest.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite3"
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
@@ -168,8 +168,8 @@ USE_TZ = True
 
 # Static and media files -------------------------------------------------------------------------
 STATIC_URL = "static/"
+# Filled by `collectstatic`. With DEBUG off WhiteNoise warns when it is missing (it serves nothing then).
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing folder before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
@@ -231,7 +231,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
     # Per client: anonymous by IP address, signed-in by user; counted in the default cache.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -317,6 +316,12 @@ LUMBUNG_FORK_SWEEP_SECONDS = env.float("LUMBUNG_FORK_SWEEP_SECONDS", default=10.
 CELERY_BEAT_SCHEDULE = {
     "registry-mou-expiry-notices": {
         "task": "registry.tasks.send_mou_expiry_notices",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Reminders of tomorrow's bimtek sessions, questions unanswered for 3 working days, overdue action
+    # items (CELERY_TIMEZONE: 07:00 in Asia/Jakarta).
+    "replication-daily-notices": {
+        "task": "replication.tasks.send_daily_notices",
         "schedule": crontab(hour=7, minute=0),
     },
     "templates-repo-sweep-forks": {

@@ -1,6 +1,8 @@
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -15,6 +17,33 @@ from registry.services import region_load_from_lokal
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Test-only settings: config/settings.py holds none (pytest-env in pyproject.toml sets the environment's).
+def pytest_configure(config):
+    # API tests send JSON unless they say otherwise (DRF's APIClient; read when a client is made).
+    django_settings.REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
+    # An empty STATIC_ROOT of the session's own: the suite runs with DEBUG off, where WhiteNoise warns of a
+    # missing one when the middleware is built (at collection already: tests/test_openapi.py). Static files
+    # come from the finders in the live server and are never collected.
+    config.lumbung_static_root = Path(tempfile.mkdtemp(prefix="lumbung-test-static-"))
+    django_settings.STATIC_ROOT = config.lumbung_static_root
+
+
+def pytest_unconfigure(config):
+    if static_root := getattr(config, "lumbung_static_root", None):
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The SQLite test database: a file, not memory, so that a Celery worker process started by the tests
+    sees the test data (worker_env passes it the file's name); one per test session, named after its
+    process, so that two sessions on one machine never share it. PostgreSQL keeps Django's test_<name>."""
+    db = django_settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        name = django_settings.VAR_DIR / f"test-lumbung-{os.getpid()}.sqlite3"
+        db.setdefault("TEST", {})["NAME"] = str(name)
 
 
 def pytest_sessionstart(session):
