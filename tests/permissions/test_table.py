@@ -10,7 +10,7 @@ from django.core.cache import cache
 from tests import factories
 from tests.conftest import member_of
 
-from . import cases
+from . import cases, replication_cases
 from .cases import HOME, OTHER
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,56 @@ TABLE = {
         "/templat/<slug>/",
         expect(anonymous=302, other=400, viewer=400, developer=302, editor=302, staff=302),
     ),
+    # Replication (registry.permissions.REPLICATION_RULES; cases in replication_cases.py). HOME plays the
+    # side that acts: penerima (request, phase, evaluation, plan, ask, close), asal (accept, decline,
+    # contacts, sessions, answer) or fasilitator; `*_by_penerima` rows are the other side's writes.
+    # What only the sides read (the action plan, open questions) is a 404 for other regions.
+    "replication_request": ("POST", "/api/v1/replications/", expect(editor=201, staff=201)),
+    "replication_phase": ("POST", "/api/v1/replications/{id}/phase/", WRITE),
+    "replication_accept": ("POST", "/api/v1/replications/{id}/accept/", WRITE),
+    "replication_accept_by_penerima": (
+        "POST",
+        "/api/v1/replications/{id}/accept/",
+        expect(editor=403, staff=200),
+    ),
+    "replication_decline": ("POST", "/api/v1/replications/{id}/decline/", WRITE),
+    "replication_evaluation": ("PUT", "/api/v1/replications/{id}/evaluation/", WRITE),
+    "mentor_contact_create": ("POST", "/api/v1/mentor-contacts/", expect(editor=201, staff=201)),
+    "mentor_contact_patch": ("PATCH", "/api/v1/mentor-contacts/{id}/", WRITE),
+    "mentor_contact_delete": ("DELETE", "/api/v1/mentor-contacts/{id}/", expect(editor=204, staff=204)),
+    "action_item_create": ("POST", "/api/v1/action-items/", expect(editor=201, staff=201)),
+    "action_item_patch": ("PATCH", "/api/v1/action-items/{id}/", expect(other=404, editor=200, staff=200)),
+    "action_item_delete": (
+        "DELETE",
+        "/api/v1/action-items/{id}/",
+        expect(other=404, editor=204, staff=204),
+    ),
+    "session_create": ("POST", "/api/v1/mentoring-sessions/", expect(editor=201, staff=201)),
+    "session_create_by_penerima": ("POST", "/api/v1/mentoring-sessions/", expect(editor=403, staff=201)),
+    "session_create_by_fasilitator": ("POST", "/api/v1/mentoring-sessions/", expect(editor=201, staff=201)),
+    "session_patch": ("PATCH", "/api/v1/mentoring-sessions/{id}/", WRITE),
+    "session_delete": ("DELETE", "/api/v1/mentoring-sessions/{id}/", expect(editor=204, staff=204)),
+    "session_material": (
+        "POST",
+        "/api/v1/mentoring-sessions/{id}/materials/",
+        expect(editor=201, staff=201),
+    ),
+    "question_ask": ("POST", "/api/v1/questions/", expect(developer=201, editor=201, staff=201)),
+    "question_answer": (
+        "POST",
+        "/api/v1/questions/{id}/answers/",
+        expect(other=404, developer=201, editor=201, staff=201),
+    ),
+    "question_answer_by_fasilitator": (
+        "POST",
+        "/api/v1/questions/{id}/answers/",
+        expect(other=404, developer=201, editor=201, staff=201),
+    ),
+    "question_close": (
+        "POST",
+        "/api/v1/questions/{id}/close/",
+        expect(other=404, developer=200, editor=200, staff=200),
+    ),
 }
 # Writes that act on no region's behalf.
 NOT_REGION_WRITES = {("POST", "/api/v1/auth/token/")}  # signing in (tests/test_login_lockout.py)
@@ -100,7 +150,7 @@ def test_permission_table(api, client, regions, media_root, tmp_path, case, who,
     web = not path.startswith("/api/")
     if user is not None:
         client.force_login(user) if web else api.force_authenticate(user)
-    run = getattr(cases, case)
+    run = getattr(cases, case, None) or getattr(replication_cases, case)
     arguments = {"staff": who == "staff"} if case == "import_used_by" else {}
     response = run(client if web else api, status, **arguments)
     assert response.status_code == status, response.content[:500]
