@@ -31,7 +31,10 @@ class RequestForm(forms.Form):
 
     region = RegionChoiceField(queryset=Region.objects.none(), label=_("For region"), to_field_name="code")
     model = forms.ChoiceField(
-        label=_("Model"), choices=ReplicationModel.choices, initial=ReplicationModel.KEMITRAAN
+        label=_("Model"),
+        choices=ReplicationModel.choices,
+        initial=ReplicationModel.KEMITRAAN,
+        widget=forms.RadioSelect,
     )
     message = forms.CharField(
         label=_("Message to the originating region"),
@@ -63,7 +66,12 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
         self.fields["fasilitator"].queryset = facilitators
+        self.fields["fasilitator"].empty_label = _("None")
         self.fields["mou"].queryset = mous
+        self.fields["mou"].empty_label = _("No MoU")
+        first = regions.first()
+        if first is not None:
+            self.fields["region"].initial = first.code
 
 
 class AcceptForm(forms.Form):

@@ -63,7 +63,15 @@ class ReplicationListView(FilteredListView):
         return selectors.replication_list()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(phases=Phase.choices, models=ReplicationModel.choices, **kwargs)
+        apps = (
+            App.objects.filter(replications__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+        return super().get_context_data(
+            phases=Phase.choices, models=ReplicationModel.choices, apps=list(apps), **kwargs
+        )
 
 
 # A replication's page ----------------------------------------------------------------------------
