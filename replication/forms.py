@@ -4,7 +4,7 @@ rights) and their errors come back on the fields (config.errors.form_errors)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Region
+from registry.models import Agency, Region
 
 from .choices import PHASE_ORDER, Phase, ReplicationModel, SessionMode, Side
 from .models import MentorContact
@@ -72,6 +72,27 @@ class RequestForm(forms.Form):
         first = regions.first()
         if first is not None:
             self.fields["region"].initial = first.code
+
+
+class MentorContactForm(forms.Form):
+    """A person of the app's owner region whom others may ask."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    position = forms.CharField(label=_("Position"), max_length=160, required=False)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Agency (OPD)"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(
+        label=_("Phone / WhatsApp"),
+        max_length=20,
+        required=False,
+        help_text=_("Indonesian number, e.g. 0812 3456 7890."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    topics = forms.CharField(label=_("Topics to ask about"), max_length=300, required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
 
 
 class AcceptForm(forms.Form):

@@ -19,17 +19,22 @@ def _user(request):
 
 def app_contacts(request, app: App) -> dict | None:
     """The app's mentor contacts ("Tempat bertanya"); e-mail and telephone for officials only."""
+    user = _user(request)
     contacts = list(selectors.app_mentor_contacts(app))
-    if not contacts:
+    may_add = permissions.may(user, permissions.Action.CHANGE, [app.owner_region_id])
+    if not (contacts or may_add):
         return None
     return {
         "mentor_contacts": contacts,
-        "show_contact_details": permissions.may_see_contact_details(_user(request)),
+        "show_contact_details": permissions.may_see_contact_details(user),
+        "contact_create_url": reverse("replication:contact-create", kwargs={"slug": app.slug})
+        if may_add
+        else "",
     }
 
 
 def app_request(request, app: App) -> dict | None:
-    """ "Ask to be mentored": a sign-in link for visitors, the form's link for those who may ask, and the
+    """Ask to be mentored: a sign-in link for visitors, the form's link for those who may ask, and the
     open replications of the user's own regions."""
     user = _user(request)
     url = reverse("replication:replication-request", kwargs={"slug": app.slug})

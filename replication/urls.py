@@ -9,6 +9,7 @@ app_name = "replication"
 urlpatterns = [
     path("replikasi/", views.ReplicationListView.as_view(), name="replication-list"),
     path("replikasi/minta/<slug:slug>/", views.RequestView.as_view(), name="replication-request"),
+    path("replikasi/kontak/<slug:slug>/", views.MentorContactCreateView.as_view(), name="contact-create"),
     path("replikasi/<int:pk>/", views.ReplicationDetailView.as_view(), name="replication-detail"),
     path("replikasi/<int:pk>/terima/", views.AcceptView.as_view(), name="replication-accept"),
     path("replikasi/<int:pk>/tolak/", views.DeclineView.as_view(), name="replication-decline"),

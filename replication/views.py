@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
@@ -34,6 +35,7 @@ from .forms import (
     EvaluationForm,
     FigureFormSet,
     MaterialForm,
+    MentorContactForm,
     PhaseForm,
     QuestionForm,
     RequestForm,
@@ -474,6 +476,39 @@ class RequestView(View):
                 messages.success(request, _("Your request is sent to the originating region."))
                 return redirect(replication.get_absolute_url())
         return self._render(request, app, form, status=400)
+
+
+class MentorContactCreateView(View):
+    """Add a mentor contact to an app: its owner region's editors and administrators."""
+
+    template_name = "replication/contact_form.html"
+
+    def dispatch(self, request, slug: str):
+        app = get_object_or_404(App.objects.select_related("owner_region"), slug=slug)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not permissions.may(request.user, permissions.Action.CHANGE, [app.owner_region_id]):
+            raise PermissionDenied
+        agencies = app.owner_region.agencies.order_by("name")
+        if request.method == "POST":
+            form = MentorContactForm(request.POST, agencies=agencies)
+            if form.is_valid():
+                try:
+                    services.mentor_contact_create(user=request.user, app=app, **form.cleaned_data)
+                except ValidationError as exc:
+                    _add_errors(form, exc)
+                else:
+                    messages.success(request, _("The mentor contact is added."))
+                    back = request.POST.get("next", "")
+                    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+                    return redirect(back if back.startswith("/") and safe else app.get_absolute_url())
+            context = {"app": app, "form": form, "next": request.POST.get("next", "")}
+            return render(request, self.template_name, context, status=400)
+        if request.method in ("GET", "HEAD"):
+            form = MentorContactForm(agencies=agencies)
+            context = {"app": app, "form": form, "next": request.GET.get("next", "")}
+            return render(request, self.template_name, context)
+        return self.http_method_not_allowed(request)
 
 
 def _rename(exc: ValidationError, names: dict[str, str]) -> ValidationError:

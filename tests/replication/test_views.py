@@ -10,7 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from replication.choices import Phase, QuestionState, RequestState
-from replication.models import ActionItem, Answer, Evaluation, MentoringSession, Question, Replication
+from replication.models import (
+    ActionItem,
+    Answer,
+    Evaluation,
+    MentorContact,
+    MentoringSession,
+    Question,
+    Replication,
+)
 from tests import factories
 from tests.conftest import member_of
 
@@ -105,6 +113,22 @@ def test_app_page_lists_completed_replications_with_their_outcome_and_public_ans
     assert "Kota Bontang" in html
     assert "SLA per OPD?" in html and "Diatur per OPD." in html
     assert "Rahasia" not in html and "Belum dijawab" not in html
+
+
+def test_mentor_contacts_are_added_by_the_owner_regions_editors(client, app, asal_editor, penerima_editor):
+    contact_url = "/replikasi/kontak/program-pelaporan/"
+    assert client.get(contact_url)["Location"].startswith("/masuk/")
+    client.force_login(penerima_editor)
+    assert client.post(contact_url, {"name": "Orang lain"}).status_code == 403
+    client.force_login(asal_editor)
+    assert contact_url in client.get(app.get_absolute_url()).text
+    bad = client.post(contact_url, {"name": "Tim Diskominfo", "phone": "12345"})
+    assert bad.status_code == 400 and bad.context["form"].errors["phone"]
+    assert MentorContact.objects.count() == 0
+    data = {"name": "Tim Diskominfo", "phone": "0812 3456 7890", "next": "https://evil.example/"}
+    response = client.post(contact_url, data)
+    assert response.status_code == 302 and response["Location"] == app.get_absolute_url()
+    assert MentorContact.objects.get().phone == "6281234567890"
 
 
 # Asking to be mentored -----------------------------------------------------------------------------
