@@ -159,6 +159,8 @@ def render_detail(request, replication: Replication, *, status: int = 200, **bou
     context = {
         "replication": replication,
         "rights": rights,
+        # who did what: officials' names for signed-in officials, the regions for everyone
+        "show_people": permissions.may_see_contact_details(user),
         "stepper": _stepper(replication),
         "sessions": sessions,
         "now": timezone.now(),

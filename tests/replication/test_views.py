@@ -3,11 +3,14 @@ forms. Each form saves through its service; bad input is a 400 with the errors a
 user the service refuses gets a 403, a visitor the sign-in page."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pypdf import PdfWriter
 
 from replication.choices import Phase, QuestionState, RequestState
 from replication.models import (
@@ -54,6 +57,14 @@ def penerima_editor(regions):
 @pytest.fixture
 def replication(app, mentor):
     return factories.ReplicationFactory(app=app, mentor=mentor)
+
+
+def pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def url(replication, suffix=""):
@@ -194,13 +205,21 @@ def test_a_viewer_cannot_ask(client, app):
 # A replication's page ------------------------------------------------------------------------------
 
 
-def test_replication_page_for_visitors_shows_no_forms_and_no_action_plan(client, replication):
+def test_replication_page_for_visitors_shows_no_forms_no_action_plan_and_no_names(client, replication):
     factories.ActionItemFactory(replication=replication, title="Rahasia kerja")
+    asker = member_of(BATANG, "developer", username="penanya-batang")
+    question = factories.QuestionFactory(
+        replication=replication, asked_by=asker, state=QuestionState.ANSWERED
+    )
+    Answer.objects.create(
+        question=question, body="Jawaban.", side="asal", author=member_of(SEMARANG, "editor")
+    )
     page = client.get(url(replication))
     assert page.status_code == 200
     html = page.text
     assert "Kabupaten Batang" in html and "Kota Semarang" in html
     assert "Rahasia kerja" not in html
+    assert "Jawaban." in html and "penanya-batang" not in html and "editor-33.74" not in html
     assert 'method="post" action="/replikasi/' not in html
     assert client.get("/replikasi/999999/").status_code == 404
 
@@ -309,6 +328,38 @@ def test_a_material_link_is_added_to_a_session(client, replication, asal_editor,
     data = {"title": "Panduan", "url": "https://example.org/panduan.pdf"}
     assert client.post(url(replication, f"bimtek/{session.pk}/materi/"), data).status_code == 302
     assert "https://example.org/panduan.pdf" in client.get(url(replication)).text
+
+
+def test_an_uploaded_material_is_checked_and_served_to_officials(
+    client, replication, asal_editor, media_root
+):
+    session = factories.MentoringSessionFactory(replication=replication)
+    client.force_login(asal_editor)
+    add_url = url(replication, f"bimtek/{session.pk}/materi/")
+    fake = SimpleUploadedFile("slides.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
+    assert client.post(add_url, {"title": "Palsu", "file": fake}).status_code == 400
+    assert session.materials.count() == 0
+    pdf = SimpleUploadedFile("panduan.pdf", pdf_bytes(), content_type="application/pdf")
+    assert client.post(add_url, {"title": "Panduan", "file": pdf}).status_code == 302
+    material = session.materials.get()
+    file_url = url(replication, f"materi/{material.pk}/")
+    assert file_url in client.get(url(replication)).text
+    download = client.get(file_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    client.logout()
+    assert client.get(file_url)["Location"].startswith("/masuk/")
+
+
+def test_a_cancelled_replication_shows_why_and_offers_no_more_forms(client, replication, penerima_editor):
+    client.force_login(penerima_editor)
+    assert client.post(url(replication, "fase/"), {"phase": "dibatalkan"}).status_code == 400  # no reason
+    data = {"phase": "dibatalkan", "reason": "Anggaran dialihkan."}
+    assert client.post(url(replication, "fase/"), data).status_code == 302
+    html = client.get(url(replication)).text
+    assert "Anggaran dialihkan." in html
+    assert url(replication, "fase/") not in html and url(replication, "pertanyaan/") not in html
+    assert client.post(url(replication, "pertanyaan/"), {"title": "x", "body": "y"}).status_code == 400
+    assert Question.objects.count() == 0
 
 
 def test_questions_are_asked_and_answered_in_a_thread(client, replication, asal_editor):
