@@ -32,10 +32,17 @@ def wait_for(predicate, timeout: float = 60):
 
 
 def mails(mail_dir) -> list:
-    """The e-mails the worker wrote (the file backend: one file per connection, one e-mail each here)."""
+    """The e-mails the worker wrote. Django's file backend appends each e-mail and a line of 79 dashes to
+    a file named after the second and the backend object's id, so two e-mails sent in one second may
+    share a file: they are told apart by that line (and one still being written is not counted yet)."""
     if not mail_dir.exists():
         return []
-    return [message_from_bytes(path.read_bytes()) for path in sorted(mail_dir.glob("*.log"))]
+    separator = b"\n" + b"-" * 79 + b"\n"
+    return [
+        message_from_bytes(chunk)
+        for path in sorted(mail_dir.glob("*.log"))
+        for chunk in path.read_bytes().split(separator)[:-1]
+    ]
 
 
 def subject(message) -> str:
