@@ -2,12 +2,15 @@
 rights) and their errors come back on the fields (config.errors.form_errors)."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import form_errors
 from registry.models import Agency, Region
 
-from .choices import PHASE_ORDER, Phase, ReplicationModel, SessionMode, Side
-from .models import MentorContact
+from . import selectors
+from .choices import PHASE_ORDER, Phase, ReplicationModel, RequestState, SessionMode, Side
+from .models import MentorContact, Replication
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -202,4 +205,90 @@ class FigureForm(forms.Form):
     )
 
 
-FigureFormSet = forms.formset_factory(FigureForm, extra=2, max_num=20, validate_max=True)
+class BaseFigureFormSet(forms.BaseFormSet):
+    def figures(self) -> list[dict]:
+        """The rows filled in, in order (the service's "figures[i]" counts these)."""
+        return [form.cleaned_data for form in self.filled()]
+
+    def filled(self) -> list[forms.Form]:
+        return [form for form in self if form.has_changed() and form.cleaned_data]
+
+    def take_row_errors(self, exc: ValidationError) -> ValidationError:
+        """Put the service's "figures[i]" errors on their rows; return the rest (or a pointer to the
+        rows) for the form above."""
+        rows, rest = self.filled(), {}
+        for key, messages in form_errors(exc).items():
+            if key and key.startswith("figures[") and key.endswith("]"):
+                for message in messages:
+                    rows[int(key[8:-1])].add_error(None, message)
+            else:
+                rest[key or NON_FIELD_ERRORS] = messages
+        return ValidationError(rest or _("Check the figures below."))
+
+
+FigureFormSet = forms.formset_factory(
+    FigureForm, formset=BaseFigureFormSet, extra=2, max_num=20, validate_max=True
+)
+
+
+# The forms of a replication's page ----------------------------------------------------------------
+
+
+def page_forms(replication: Replication, rights: dict[str, bool]) -> dict:
+    """The empty forms `rights` allow, by the name the template and the write views use."""
+    forms = _page_forms(replication, rights)
+    for name, form in forms.items():  # several forms on one page: ids of their own
+        if name.endswith("_form"):
+            form.auto_id = f"id_{name.removesuffix('_form')}_%s"
+    return forms
+
+
+def _page_forms(replication: Replication, rights: dict[str, bool]) -> dict:
+    forms = {}
+    mentors = selectors.app_mentor_contacts(replication.app)
+    if rights["answer_request"] and replication.request_state == RequestState.PENDING:
+        forms["accept_form"] = AcceptForm(mentors=mentors)
+        forms["decline_form"] = DeclineForm()
+    if rights["move_phase"] and replication.is_open:
+        forms["phase_form"] = PhaseForm(
+            current=replication.phase, pending=replication.request_state == RequestState.PENDING
+        )
+    if rights["plan"] and replication.is_open:
+        forms["item_form"] = ActionItemForm()
+    if rights["schedule"]:
+        forms["material_form"] = MaterialForm()
+        if replication.is_open:
+            forms["session_form"] = SessionForm(mentors=mentors)
+    if rights["ask"] and replication.is_open:
+        forms["question_form"] = QuestionForm()
+    if rights["ask"] or rights["answer"]:
+        forms["answer_form"] = AnswerForm()
+    if rights["evaluate"] and replication.phase == Phase.EVALUASI:
+        evaluation = getattr(replication, "evaluation", None)
+        figures = [
+            {name: getattr(figure, name) for name in FigureFormSet.form.base_fields}
+            for figure in (evaluation.figures.all() if evaluation else ())
+        ]
+        initial = (
+            {"service_live": evaluation.service_live, "lessons": evaluation.lessons} if evaluation else None
+        )
+        forms["evaluation_form"] = EvaluationForm(initial=initial)
+        forms["figure_formset"] = FigureFormSet(prefix="figures", initial=figures)
+    return forms
+
+
+def phase_steps(replication: Replication) -> list[dict]:
+    """The four working phases and completion, each done, current or to come."""
+    if replication.phase == Phase.SELESAI:
+        return [{"phase": phase, "label": Phase(phase).label, "state": "done"} for phase in PHASE_ORDER]
+    cancelled = replication.phase == Phase.DIBATALKAN
+    reached = {change.to_phase for change in replication.phase_changes.all()}
+    current = None if cancelled else PHASE_ORDER.index(replication.phase)
+    steps = []
+    for index, phase in enumerate(PHASE_ORDER):
+        if current is None:
+            state = "done" if phase in reached else "todo"
+        else:
+            state = "done" if index < current else "current" if index == current else "todo"
+        steps.append({"phase": phase, "label": Phase(phase).label, "state": state})
+    return steps

@@ -25,21 +25,19 @@ from registry.models import Region
 from registry.views import FilteredListView
 
 from . import selectors, services
-from .choices import PHASE_ORDER, Phase, ReplicationModel, RequestState
+from .choices import Phase, ReplicationModel, RequestState
 from .filtersets import ReplicationFilterSet
 from .forms import (
     AcceptForm,
-    ActionItemForm,
     AnswerForm,
-    DeclineForm,
-    EvaluationForm,
     FigureFormSet,
     MaterialForm,
     MentorContactForm,
     PhaseForm,
-    QuestionForm,
     RequestForm,
     SessionForm,
+    page_forms,
+    phase_steps,
 )
 from .models import ActionItem, MentoringSession, Question, Replication, SessionMaterial
 from .validators import material_type
@@ -87,47 +85,6 @@ def _rights(user, replication: Replication) -> dict[str, bool]:
     }
 
 
-def _forms(replication: Replication, rights: dict[str, bool]) -> dict:
-    """The empty forms `rights` allow, by the name the template and the write views use."""
-    forms = _forms_of(replication, rights)
-    for name, form in forms.items():  # several forms on one page: ids of their own
-        if name.endswith("_form"):
-            form.auto_id = f"id_{name.removesuffix('_form')}_%s"
-    return forms
-
-
-def _forms_of(replication: Replication, rights: dict[str, bool]) -> dict:
-    forms = {}
-    mentors = selectors.app_mentor_contacts(replication.app)
-    if rights["answer_request"] and replication.request_state == RequestState.PENDING:
-        forms["accept_form"] = AcceptForm(mentors=mentors)
-        forms["decline_form"] = DeclineForm()
-    if rights["move_phase"] and replication.is_open:
-        forms["phase_form"] = PhaseForm(current=replication.phase, pending=_pending(replication))
-    if rights["plan"] and replication.is_open:
-        forms["item_form"] = ActionItemForm()
-    if rights["schedule"]:
-        forms["material_form"] = MaterialForm()
-        if replication.is_open:
-            forms["session_form"] = SessionForm(mentors=mentors)
-    if rights["ask"] and replication.is_open:
-        forms["question_form"] = QuestionForm()
-    if rights["ask"] or rights["answer"]:
-        forms["answer_form"] = AnswerForm()
-    if rights["evaluate"] and replication.phase == Phase.EVALUASI:
-        evaluation = getattr(replication, "evaluation", None)
-        figures = [
-            {name: getattr(figure, name) for name in FigureFormSet.form.base_fields}
-            for figure in (evaluation.figures.all() if evaluation else ())
-        ]
-        initial = (
-            {"service_live": evaluation.service_live, "lessons": evaluation.lessons} if evaluation else None
-        )
-        forms["evaluation_form"] = EvaluationForm(initial=initial)
-        forms["figure_formset"] = FigureFormSet(prefix="figures", initial=figures)
-    return forms
-
-
 def render_detail(request, replication: Replication, *, status: int = 200, **bound):
     """The replication's page; `bound` replaces an empty form by the one that was sent (with errors)."""
     user = request.user
@@ -138,7 +95,7 @@ def render_detail(request, replication: Replication, *, status: int = 200, **bou
     for item in items:
         item.overdue = bool(item.due_on and not item.done_at and item.due_on < today)
     questions = list(selectors.replication_questions(replication, user))
-    forms = _forms(replication, rights)
+    forms = page_forms(replication, rights)
     # The forms repeated for each session and question: ids of their own; the one sent, with its errors.
     material_session, answer_question = (
         bound.pop("material_session", None),
@@ -161,7 +118,7 @@ def render_detail(request, replication: Replication, *, status: int = 200, **bou
         "rights": rights,
         # who did what: officials' names for signed-in officials, the regions for everyone
         "show_people": permissions.may_see_contact_details(user),
-        "stepper": _stepper(replication),
+        "stepper": phase_steps(replication),
         "sessions": sessions,
         "now": timezone.now(),
         "items": items,
@@ -172,27 +129,6 @@ def render_detail(request, replication: Replication, *, status: int = 200, **bou
         **bound,
     }
     return render(request, "replication/replication_detail.html", context, status=status)
-
-
-def _pending(replication: Replication) -> bool:
-    return replication.request_state == RequestState.PENDING
-
-
-def _stepper(replication: Replication) -> list[dict]:
-    """The four working phases and completion, each done, current or to come."""
-    if replication.phase == Phase.SELESAI:
-        return [{"phase": phase, "label": Phase(phase).label, "state": "done"} for phase in PHASE_ORDER]
-    cancelled = replication.phase == Phase.DIBATALKAN
-    reached = {change.to_phase for change in replication.phase_changes.all()}
-    current = None if cancelled else PHASE_ORDER.index(replication.phase)
-    steps = []
-    for index, phase in enumerate(PHASE_ORDER):
-        if current is None:
-            state = "done" if phase in reached else "todo"
-        else:
-            state = "done" if index < current else "current" if index == current else "todo"
-        steps.append({"phase": phase, "label": Phase(phase).label, "state": state})
-    return steps
 
 
 class ReplicationDetailView(DetailView):
@@ -226,14 +162,15 @@ class ReplicationWrite(View):
         return permissions.may_on_replication(user, self.what, replication)
 
     def make_form(self, request, replication, **kwargs):
-        form = _forms(replication, dict.fromkeys(permissions.REPLICATION_RULES, True)).get(self.form_name)
+        form = page_forms(replication, dict.fromkeys(permissions.REPLICATION_RULES, True)).get(self.form_name)
         if form is None:  # not at this stage (an answered request, a replication that ended)
             return None
         kwargs = {"data": request.POST, "files": request.FILES}
         if isinstance(form, (AcceptForm, SessionForm)):
             kwargs["mentors"] = form.fields["mentor" if isinstance(form, AcceptForm) else "mentors"].queryset
         if isinstance(form, PhaseForm):
-            kwargs["current"], kwargs["pending"] = replication.phase, _pending(replication)
+            kwargs["current"] = replication.phase
+            kwargs["pending"] = replication.request_state == RequestState.PENDING
         return type(form)(auto_id=form.auto_id, **kwargs)
 
     def post(self, request, pk: int, **kwargs):
@@ -382,30 +319,13 @@ class EvaluationView(ReplicationWrite):
         return all([form.is_valid(), formset.is_valid()])
 
     def save(self, request, replication, form, **kwargs):
-        figures = [
-            services.FigureInput(**figure.cleaned_data)
-            for figure in self.formset
-            if figure.has_changed() and figure.cleaned_data
-        ]
+        figures = [services.FigureInput(**figure) for figure in self.formset.figures()]
         try:
             services.evaluation_record(
                 user=request.user, replication=replication, figures=figures, **form.cleaned_data
             )
         except ValidationError as exc:
-            # "figures[0]" errors: on the row they belong to
-            errors = form_errors(exc)
-            changed = [figure for figure in self.formset if figure.has_changed() and figure.cleaned_data]
-            rest = {}
-            for key, messages_ in errors.items():
-                if key and key.startswith("figures[") and key.endswith("]"):
-                    index = int(key[8:-1])
-                    for message in messages_:
-                        changed[index].add_error(None, message)
-                else:
-                    rest[key] = messages_
-            if rest:
-                raise ValidationError({key or "__all__": value for key, value in rest.items()}) from exc
-            raise ValidationError(_("Check the figures below.")) from exc
+            raise self.formset.take_row_errors(exc) from exc
         messages.success(request, _("The evaluation is recorded."))
 
 

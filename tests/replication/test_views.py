@@ -403,6 +403,7 @@ def test_the_evaluation_records_before_and_after_figures(client, replication, pe
             "figures-INITIAL_FORMS": "0", **figure}  # fmt: skip
     response = client.post(url(replication, "evaluasi/"), data)
     assert response.status_code == 400
+    assert response.context["figure_formset"].forms[0].non_field_errors()  # on the row it belongs to
     assert Evaluation.objects.count() == 0
     assert (
         client.post(url(replication, "evaluasi/"), {**data, "figures-0-after_on": "2026-11-01"}).status_code
