@@ -30,7 +30,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.choices import MemberRole
 from registry.permissions import Action, members_who_may
@@ -103,22 +103,17 @@ def _session_context(session: MentoringSession) -> dict:
     }
 
 
-def _render(template: str, subject: str, context: dict, attachments=()) -> Message:
+def _render(template: str, subject, context: dict, attachments=()) -> Message:
     """Subject and body in Bahasa Indonesia, dates and times in Asia/Jakarta."""
     with translation.override(LANGUAGE), timezone.override(JAKARTA):
         body = render_to_string(f"replication/email/{template}.txt", context)
         body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"  # the templates' tag lines leave gaps
-        subject = " ".join((subject % context).split())  # one line, whatever a title holds
+        subject = " ".join((str(subject) % context).split())  # one line, whatever a title holds
     return Message(subject=subject, body=body, attachments=list(attachments))
 
 
 def _ics_attachment(session: MentoringSession) -> tuple[str, str, str]:
     return (ics.session_filename(session), ics.session_ics(session).decode(), "text/calendar")
-
-
-def _subject(msgid: str) -> str:
-    with translation.override(LANGUAGE):
-        return _(msgid)
 
 
 # Sending once --------------------------------------------------------------------------------------
@@ -194,7 +189,7 @@ def _request_received(replication_id: int) -> int:
             requester=(requester.get_full_name() or requester.username) if requester else "",
             model=replication.get_model_display(),
         )
-        subject = _subject("Mentoring requested: %(penerima)s asks about %(app)s")
+        subject = gettext_lazy("Mentoring requested: %(penerima)s asks about %(app)s")
         return _render("request_received", subject, context)
 
     recipients = _members(Action.CHANGE, replication, Side.ASAL)
@@ -209,9 +204,9 @@ def _request_answered(replication_id: int) -> int:
     def compose() -> Message:
         context = _context(replication, accepted=replication.request_state == RequestState.ACCEPTED)
         if context["accepted"]:
-            subject = _subject("Mentoring accepted: %(asal)s will mentor you on %(app)s")
+            subject = gettext_lazy("Mentoring accepted: %(asal)s will mentor you on %(app)s")
         else:
-            subject = _subject("Mentoring declined: %(asal)s on %(app)s")
+            subject = gettext_lazy("Mentoring declined: %(asal)s on %(app)s")
         return _render("request_answered", subject, context)
 
     recipients = _members(Action.CHANGE, replication, Side.PENERIMA)
@@ -225,7 +220,7 @@ def _question_asked(question_id: int) -> int:
     replication = _replications().get(pk=question.replication_id)
 
     def compose() -> Message:
-        subject = _subject("New question about %(app)s from %(penerima)s")
+        subject = gettext_lazy("New question about %(app)s from %(penerima)s")
         return _render("question_asked", subject, _context(replication, question=question))
 
     recipients = _members(Action.ADOPT, replication, Side.ASAL, Side.FASILITATOR)
@@ -247,7 +242,7 @@ def _question_answered(answer_id: int) -> int:
             answer=answer,
             author=(author.get_full_name() or author.username) if author else "",
         )
-        subject = _subject("Your question about %(app)s was answered")
+        subject = gettext_lazy("Your question about %(app)s was answered")
         return _render("question_answered", subject, context)
 
     recipients = _members(Action.CHANGE, replication, Side.PENERIMA)
@@ -272,9 +267,9 @@ def _session_scheduled(session_id: int) -> int:
     def compose() -> Message:
         context = _context(replication, changed=session.sequence > 0, **_session_context(session))
         if context["changed"]:
-            subject = _subject("Mentoring session changed: %(app)s, %(topic)s")
+            subject = gettext_lazy("Mentoring session changed: %(app)s, %(topic)s")
         else:
-            subject = _subject("Mentoring session scheduled: %(app)s, %(topic)s")
+            subject = gettext_lazy("Mentoring session scheduled: %(app)s, %(topic)s")
         return _render("session_scheduled", subject, context, [_ics_attachment(session)])
 
     recipients = _members(Action.ADOPT, replication)
@@ -331,7 +326,7 @@ def _session_reminders(tomorrow: datetime.date):
 
         def compose(session=session) -> Message:
             context = _context(session.replication, **_session_context(session))
-            subject = _subject("Tomorrow: mentoring session on %(app)s, %(topic)s")
+            subject = gettext_lazy("Tomorrow: mentoring session on %(app)s, %(topic)s")
             return _render("session_reminder", subject, context, [_ics_attachment(session)])
 
         key = f"session-{session.pk}-{tomorrow.isoformat()}"
@@ -381,7 +376,7 @@ def _unanswered_questions(today: datetime.date):
                 asked=timezone.localtime(question.asked_at, JAKARTA),
                 working_days=UNANSWERED_AFTER_WORKING_DAYS,
             )
-            subject = _subject("A question about %(app)s has waited 3 working days for an answer")
+            subject = gettext_lazy("A question about %(app)s has waited 3 working days for an answer")
             return _render("question_unanswered", subject, context)
 
         recipients = _members(Action.CHANGE, question.replication, Side.ASAL, roles=[MemberRole.ADMIN])
@@ -400,7 +395,7 @@ def _overdue_actions(today: datetime.date):
 
         def compose(item=item) -> Message:
             context = _context(item.replication, item=item, title=item.title, side=item.get_side_display())
-            subject = _subject("Action item overdue: %(title)s (%(app)s)")
+            subject = gettext_lazy("Action item overdue: %(title)s (%(app)s)")
             return _render("action_overdue", subject, context)
 
         recipients = _members(Action.CHANGE, item.replication, item.side)
