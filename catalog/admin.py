@@ -8,7 +8,7 @@ from config.uploads import ServedFileInput
 
 from . import services
 from .admin_import import import_urls
-from .models import Adoption, App, AppContact, Screenshot, ServiceFigure
+from .models import Adoption, AdoptionEvent, App, AppContact, Screenshot, ServiceFigure
 
 
 class ContactInline(admin.TabularInline):
@@ -40,6 +40,22 @@ class AdoptionInline(admin.TabularInline):
     fields = ("region", "stage", "since", "evidence_url", "verified", "recorded_by")
     readonly_fields = ("verified", "recorded_by")
     autocomplete_fields = ("region",)
+
+
+class AdoptionEventInline(admin.TabularInline):
+    """The adoption's timeline: appended by the services (every change of the record), never edited."""
+
+    model = AdoptionEvent
+    extra = 0
+    can_delete = False
+    fields = (
+        "occurred_on", "date_precision", "stage", "evidence_url", "evidence_note", "source", "link_url",
+        "link_label", "verified", "recorded_by", "created_at",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(App)
@@ -87,6 +103,19 @@ class AppAdmin(SimpleHistoryAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Adoption:
+            return super().save_formset(request, form, formset, change)
+        # Adoptions through their service, like the adoption's own admin page: on the region's behalf,
+        # with the change appended to the adoption's timeline.
+        adoptions = formset.save(commit=False)
+        for adoption in formset.deleted_objects:
+            adoption.delete()
+        for adoption in adoptions:
+            services.adoption_save_on_behalf(adoption=adoption, recorded_by=request.user)
+        formset.save_m2m()
+        return None
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.apps_changed(app_ids=[form.instance.pk])
@@ -102,6 +131,7 @@ class AdoptionAdmin(SimpleHistoryAdmin):
     search_fields = ("app__name", "region__name", "region__code")
     autocomplete_fields = ("app", "region")
     readonly_fields = ("verified", "recorded_by", "created_at", "updated_at")
+    inlines = (AdoptionEventInline,)
 
     def save_model(self, request, obj, form, change):
         services.adoption_save_on_behalf(adoption=obj, recorded_by=request.user)

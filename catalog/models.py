@@ -2,13 +2,14 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from config.uploads import GeneratedImageName
+from registry.choices import DatePrecision
 from registry.models import Agency, Region
 from registry.permissions import RestrictedQuerySet
 
@@ -293,6 +294,59 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} — {self.app}"
+
+
+# A link on a public page: a path of this site or an http(s) address, never a javascript: or data: URL.
+validate_link_url = RegexValidator(
+    r"^(/(?!/)|https?://)", message=_("Enter a path of this site (/...) or an http(s) address.")
+)
+
+
+class AdoptionEvent(models.Model):
+    """One change of an adoption (its stage, its evidence, a copy made from a template): when, by whom,
+    from which source. Appended by the services, never rewritten: the adoption's "since" is the earliest
+    event's date, and its own evidence stays the first (or strongest) one recorded."""
+
+    adoption = models.ForeignKey(
+        Adoption, verbose_name=_("adoption"), on_delete=models.CASCADE, related_name="events"
+    )
+    occurred_on = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("When it happened, as far as the source says.")
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("When a source gives only the month or the year, the rest of the date is not a fact."),
+    )
+    stage = models.CharField(_("stage"), max_length=15, choices=AdoptionStage.choices, blank=True)
+    evidence_url = models.URLField(_("evidence (URL)"), blank=True)
+    evidence_note = models.TextField(_("evidence (note)"), blank=True)
+    source = models.CharField(_("source"), max_length=600, blank=True)
+    link_url = models.CharField(_("link"), max_length=300, blank=True, validators=[validate_link_url])
+    link_label = models.CharField(_("link label"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified = models.BooleanField(
+        _("verified"), default=False, help_text=_("Recorded by a member of the adopting region.")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        # The timeline: by date (an event of unknown date where it was recorded), then as recorded.
+        ordering = [models.F("occurred_on").asc(nulls_last=True), "created_at", "id"]
+        verbose_name = _("adoption event")
+        verbose_name_plural = _("adoption events")
+
+    def __str__(self) -> str:
+        return f"{self.adoption_id}: {self.occurred_on or '—'} {self.stage}"
 
 
 class ImportJob(models.Model):

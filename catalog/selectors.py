@@ -18,7 +18,7 @@ from registry.models import MoU, MoUParty, Region
 from .cache import cached
 from .choices import AdoptionStage, AppCategory, DevelopmentStatus, SmartCityDimension, SpbeType
 from .filtersets import AppFilterSet
-from .models import Adoption, App
+from .models import Adoption, AdoptionEvent, App
 
 LIST_FIELDS = (
     "id",
@@ -147,6 +147,11 @@ def _labelled_facets(data: Mapping) -> dict[str, list[dict]]:
 # Detail ------------------------------------------------------------------------------------------
 
 
+def adoption_events() -> QuerySet[AdoptionEvent]:
+    """An adoption's timeline (prefetched as `events`), oldest first, with who recorded each change."""
+    return AdoptionEvent.objects.select_related("recorded_by")
+
+
 def app_detail_queryset() -> QuerySet[App]:
     """An app with everything its page shows, in a constant number of queries."""
     parties = MoUParty.objects.select_related("region").order_by("position", "id")
@@ -158,9 +163,9 @@ def app_detail_queryset() -> QuerySet[App]:
         "screenshots",
         Prefetch(
             "adoptions",
-            queryset=Adoption.objects.select_related("region", "recorded_by").order_by(
-                "-verified", "region__name"
-            ),
+            queryset=Adoption.objects.select_related("region", "recorded_by")
+            .order_by("-verified", "region__name")
+            .prefetch_related(Prefetch("events", queryset=adoption_events())),
         ),
         Prefetch("variants", queryset=App.objects.select_related("owner_region").order_by("name")),
         Prefetch(

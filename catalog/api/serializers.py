@@ -1,6 +1,7 @@
 import functools
 from collections.abc import Mapping
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -11,7 +12,7 @@ from registry.api.serializers import UNKNOWN_REGION
 from registry.models import Agency, MoU, Region
 
 from ..choices import ContactRole, FigureMetric
-from ..models import Adoption, App, AppContact, ServiceFigure
+from ..models import Adoption, AdoptionEvent, App, AppContact, ServiceFigure
 from ..publiccode import PUBLICCODE_MAX_BYTES
 from ..services import APP_DESCRIPTION_FIELDS, APP_FIELDS
 
@@ -130,13 +131,66 @@ class FigureSerializer(serializers.ModelSerializer):
         fields = ("metric", "label", "value", "value_text", "unit", "measured_on", "source")
 
 
+class AdoptionEventSerializer(serializers.ModelSerializer):
+    """One change of an adoption, oldest first: the timeline of the app page."""
+
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", read_only=True, default=None, allow_null=True
+    )
+    link_url = serializers.SerializerMethodField(
+        help_text="A page about the change (for a copy made from a template: the template's page), or null."
+    )
+
+    class Meta:
+        model = AdoptionEvent
+        fields = (
+            "occurred_on",
+            "date_precision",
+            "stage",
+            "evidence_url",
+            "evidence_note",
+            "source",
+            "link_url",
+            "link_label",
+            "verified",
+            "recorded_by",
+            "created_at",
+        )
+        read_only_fields = fields
+
+    def get_link_url(self, event) -> str | None:
+        if not event.link_url:
+            return None
+        request = self.context.get("request")
+        if event.link_url.startswith("/") and request is not None:
+            return request.build_absolute_uri(event.link_url)
+        return event.link_url
+
+
+def _events_prefetch() -> Prefetch:
+    return Prefetch("events", queryset=AdoptionEvent.objects.select_related("recorded_by"))
+
+
+class AdoptionListSerializer(serializers.ListSerializer):
+    """Adoptions with their events in one more query, whatever the page's length."""
+
+    def to_representation(self, data):
+        adoptions = list(data.all() if hasattr(data, "all") else data)
+        missing = [a for a in adoptions if "events" not in getattr(a, "_prefetched_objects_cache", {})]
+        if missing:
+            prefetch_related_objects(missing, _events_prefetch())
+        return super().to_representation(adoptions)
+
+
 class AdoptionInAppSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
     region_name = serializers.CharField(source="region.name")
+    events = AdoptionEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = Adoption
-        fields = ("region", "region_name", "stage", "since", "verified", "evidence_url")
+        fields = ("region", "region_name", "stage", "since", "verified", "evidence_url", "events")
+        list_serializer_class = AdoptionListSerializer
 
 
 class AppRefSerializer(serializers.ModelSerializer):
@@ -332,9 +386,16 @@ class AdoptionSerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(
         source="recorded_by.username", read_only=True, default=None, allow_null=True
     )
+    events = AdoptionEventSerializer(
+        many=True,
+        read_only=True,
+        help_text="Every change of the adoption (stage, evidence, a copy made from a template), oldest "
+        "first. `since` is the earliest event's date; the adoption's evidence stays the first recorded.",
+    )
 
     class Meta:
         model = Adoption
+        list_serializer_class = AdoptionListSerializer
         fields = (
             "id",
             "app",
@@ -347,6 +408,7 @@ class AdoptionSerializer(serializers.ModelSerializer):
             "evidence_note",
             "verified",
             "recorded_by",
+            "events",
             "created_at",
             "updated_at",
         )

@@ -1,5 +1,12 @@
-"""Writes of adoptions: who records that a region uses an app, verified or not, and the counts."""
+"""Writes of adoptions: who records that a region uses an app, verified or not, and the counts.
 
+Every change goes through `_apply`, which appends an AdoptionEvent (date, stage, evidence, source, who)
+and never rewrites history: the adoption's `since` is the earliest event's date, and its evidence (with
+its source) stays the first one recorded unless a later one is stronger (a URL over a note, a note over
+nothing). Later evidence lives on its event.
+"""
+
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +19,62 @@ from registry import permissions
 from registry.models import Region
 
 from ..cache import catalog_changed
-from ..models import Adoption, App
+from ..models import Adoption, AdoptionEvent, App
+
+# What a caller may pass besides the adoption's own fields: they describe the event only.
+EVENT_ONLY_FIELDS = ("date_precision", "link_url", "link_label")
+
+
+def _evidence_strength(url: str, note: str) -> int:
+    """A checkable address beats a note, a note beats nothing."""
+    return 2 if url else 1 if note else 0
+
+
+def _apply(adoption: Adoption, fields: dict, *, recorded_by, verified: bool) -> AdoptionEvent:
+    """Set the adoption's stage, and its since and evidence only as the rules above allow, from
+    `fields`; return the (unsaved) event that records the change."""
+    fields = dict(fields)
+    event_only = {name: fields.pop(name) for name in EVENT_ONLY_FIELDS if name in fields}
+    since: datetime.date | None = fields.pop("since", None)
+    url, note = fields.pop("evidence_url", "") or "", fields.pop("evidence_note", "") or ""
+    source = fields.pop("source", None)
+    new = adoption._state.adding
+    for name, value in fields.items():  # the stage, and anything else that is the record's current state
+        setattr(adoption, name, value)
+    # "Since": the earliest date any event gives (an adoption recorded earlier keeps its date).
+    if since is not None and (adoption.since is None or since < adoption.since):
+        adoption.since = since
+    # The evidence, with the source it came from: the first one, unless this one is stronger.
+    if new or _evidence_strength(url, note) > _evidence_strength(
+        adoption.evidence_url, adoption.evidence_note
+    ):
+        adoption.evidence_url, adoption.evidence_note = url, note
+        if source is not None:
+            adoption.source = source
+    return AdoptionEvent(
+        occurred_on=since,
+        stage=adoption.stage,
+        evidence_url=url,
+        evidence_note=note,
+        source=source if source is not None else "",
+        recorded_by=recorded_by if recorded_by is not None and recorded_by.is_authenticated else None,
+        verified=verified,
+        **event_only,
+    )
+
+
+EVENT_IDENTITY = ("occurred_on", "stage", "evidence_url", "evidence_note", "source", "link_url")
+
+
+def _save_event(adoption: Adoption, event: AdoptionEvent, *, existed: bool) -> AdoptionEvent | None:
+    """Append `event` to the adoption's timeline, unless the same event is already on it (the demo
+    data or an import run again, a client sending the same record twice)."""
+    event.adoption = adoption
+    event.full_clean(exclude=["adoption", "recorded_by"])
+    if existed and adoption.events.filter(**{name: getattr(event, name) for name in EVENT_IDENTITY}).exists():
+        return None
+    event.save()
+    return event
 
 
 def recount_adoptions(*, app_ids: Iterable[int]) -> None:
@@ -50,8 +112,8 @@ def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adopt
             _("%(region)s verified its own use of this app; only its members can change that record.")
             % {"region": region.name}
         )
-    for name, value in fields.items():
-        setattr(adoption, name, value)
+    existed = adoption.pk is not None
+    event = _apply(adoption, fields, recorded_by=recorded_by, verified=rights.verified)
     adoption.recorded_by = recorded_by
     adoption.verified = rights.verified
     # The app, region and user are loaded objects and the pair is looked up above: validate the values.
@@ -59,6 +121,7 @@ def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adopt
         exclude=["app", "region", "recorded_by"], validate_unique=False, validate_constraints=False
     )
     adoption.save()
+    _save_event(adoption, event, existed=existed)
     recount_adoptions(app_ids=[app.pk])
     catalog_changed()
     return adoption
@@ -66,10 +129,32 @@ def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adopt
 
 @transaction.atomic
 def adoption_save_on_behalf(*, adoption: Adoption, recorded_by) -> Adoption:
-    """Staff's edit of an adoption record (the admin): made on the region's behalf, so not verified."""
+    """Staff's edit of an adoption record (the admin): made on the region's behalf, so not verified.
+
+    An explicit correction, so it is saved as entered (simple_history keeps the record's previous
+    state); what it changed is appended to the timeline as an event, like every other change."""
+    stored = None if adoption._state.adding else Adoption.objects.filter(pk=adoption.pk).first()
     adoption.recorded_by = recorded_by
     adoption.verified = False
     adoption.save()
+    changed = stored is None or any(
+        getattr(stored, name) != getattr(adoption, name)
+        for name in ("stage", "since", "evidence_url", "evidence_note", "source")
+    )
+    if changed:
+        since_changed = stored is None or stored.since != adoption.since
+        event = AdoptionEvent(
+            occurred_on=adoption.since if since_changed else None,
+            stage=adoption.stage,
+            recorded_by=recorded_by,
+            verified=False,
+            **{
+                name: getattr(adoption, name)
+                for name in ("evidence_url", "evidence_note", "source")
+                if stored is None or getattr(stored, name) != getattr(adoption, name)
+            },
+        )
+        _save_event(adoption, event, existed=stored is not None)
     recount_adoptions(app_ids=[adoption.app_id])
     catalog_changed()
     return adoption
@@ -86,11 +171,12 @@ def adoption_record_unverified(*, app: App, region: Region, **fields) -> Adoptio
     )
     if adoption.verified:
         return adoption
-    for name, value in fields.items():
-        setattr(adoption, name, value)
+    existed = adoption.pk is not None
+    event = _apply(adoption, fields, recorded_by=None, verified=False)
     adoption.verified = False
     adoption.full_clean()
     adoption.save()
+    _save_event(adoption, event, existed=existed)
     recount_adoptions(app_ids=[app.pk])
     catalog_changed()
     return adoption
