@@ -1,9 +1,11 @@
 """A succeeded fork recorded in the catalog: the region's adoption of the template's app, and the MoU
 between the region and the mentor. Off the developer's path: right after the render, or by the sweeper."""
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from catalog import services as catalog_services
@@ -52,21 +54,37 @@ def fork_record_in_catalog(*, fork_id) -> bool:
     return True
 
 
+def fork_event_label(fork: Fork) -> str:
+    """How the app page's timeline names a copy: the template, its version and the day, never the fork's
+    id (e.g. "Salinan templat Pengaduan v3 (2 Des 2026)")."""
+    return _("Copy of template %(template)s v%(version)s (%(date)s)") % {
+        "template": fork.template.name,
+        "version": fork.version.number,
+        "date": date_format(timezone.localdate(fork.created_at), "j M Y"),
+    }
+
+
 def _record_adoption(fork: Fork, mou: MoU | None) -> None:
     app = fork.template.app
     if app is None or app.owner_region_id == fork.region_id:
         return
-    note = _("Own copy made from template %(template)s v%(version)s (fork %(fork)s), mentored by %(mentor)s.")
-    params = {
-        "template": fork.template.slug,
-        "version": fork.version.number,
-        "fork": fork.pk,
-        "mentor": fork.template.mentor_region.name,
-    }
+    # Stored in the site's language: the timeline is public and read in the regions' offices.
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Own copy made from template %(template)s v%(version)s, mentored by %(mentor)s.") % {
+            "template": fork.template.name,
+            "version": fork.version.number,
+            "mentor": fork.template.mentor_region.name,
+        }
+        label = fork_event_label(fork)
+    # The copy is an event on the adoption's timeline: it never moves "since" later nor replaces the
+    # evidence already recorded (catalog.services.adoptions). It links to the template's page, which
+    # anyone may read; the fork's own page is for the region's members only.
     fields = {
         "stage": AdoptionStage.IN_DEVELOPMENT,
-        "since": timezone.localdate(),
-        "evidence_note": note % params,
+        "since": timezone.localdate(fork.created_at),
+        "evidence_note": note,
+        "link_url": fork.template.get_absolute_url(),
+        "link_label": label,
     }
     # Locked until the fork's transaction ends: the check below holds for the write that follows it.
     existing = app.adoptions.select_for_update().filter(region=fork.region).first()
