@@ -144,6 +144,16 @@ class Fork(models.Model):
     mou = models.ForeignKey(
         MoU, verbose_name=_("MoU"), on_delete=models.SET_NULL, null=True, blank=True, related_name="forks"
     )
+    # The replication this copy is part of: the region's open replication of the template's app, or an
+    # independent (mandiri) one the fork opened. Declared here: replication is the lower app.
+    replication = models.ForeignKey(
+        "replication.Replication",
+        verbose_name=_("replication"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forks",
+    )
     # Set when the succeeded fork's adoption and MoU were recorded in the catalog (just after it finished).
     catalog_recorded_at = models.DateTimeField(_("recorded in the catalog at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)

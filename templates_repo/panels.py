@@ -1,9 +1,12 @@
-"""The template library's panel on the catalog's app page (see registry.panels): "spin up a copy"."""
+"""The template library's panels on lower apps' pages (see registry.panels): "spin up a copy" on the
+catalog's app page, and a replication's copies on its page."""
 
 from catalog.models import App
 from registry.panels import register_panel
+from replication.models import Replication
 
 from . import selectors
+from .models import Fork
 
 
 def app_templates(request, app: App) -> dict | None:
@@ -12,7 +15,25 @@ def app_templates(request, app: App) -> dict | None:
     return {"templates": templates} if templates else None
 
 
+def replication_forks(request, replication: Replication) -> dict | None:
+    """The copies made within the replication that the user may see (a region's copies are its own:
+    its members and staff), newest first; nothing for anyone else, or when there is none."""
+    user = getattr(request, "user", None)
+    forks = list(
+        Fork.objects.restrict(user)
+        .filter(replication=replication)
+        .select_related("template", "version")
+        .order_by("-created_at")
+    )
+    return {"replication_forks": forks} if forks else None
+
+
 def register() -> None:
     register_panel(
         "catalog:app-detail", template="templates_repo/panels/app_templates.html", context=app_templates
+    )
+    register_panel(
+        "replication:replication-detail",
+        template="templates_repo/panels/replication_forks.html",
+        context=replication_forks,
     )

@@ -127,13 +127,19 @@ class ForkSerializer(serializers.ModelSerializer):
     archive_url = serializers.SerializerMethodField()
     log = serializers.ListField(child=serializers.CharField(), help_text="Time-stamped progress lines.")
     context = serializers.DictField(help_text="The parameter values the fork was rendered with.")
+    replication = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The replication this copy is part of (the region's open replication of the app, or an "
+        "independent one the fork opened); null for a template of no catalog app or the app's own region.",
+    )
 
     class Meta:
         model = Fork
         fields = (
             "id", "url", "template", "version", "region", "region_name", "requested_by", "status", "progress",
             "log", "error", "context", "archive_url", "archive_size", "archive_sha256", "file_count",
-            "attempts",
+            "attempts", "replication",
             "created_at", "queued_at", "started_at", "finished_at", "catalog_recorded_at",
         )  # fmt: skip
 

@@ -18,9 +18,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import App
 from config.celery_app import app as celery_app
 from config.queueing import enqueue_on_commit
 from registry.models import Region
+from replication import services as replication_services
+from replication.models import Replication
 
 from .. import selectors
 from ..choices import FINISHED_STATUSES, ForkStatus
@@ -76,6 +79,16 @@ def fork_archive_filename(fork: Fork) -> str:
     return f"{fork.context.get('project_slug', fork.template.slug)}.zip"
 
 
+def _replication_for(*, user, template: Template, region: Region) -> Replication | None:
+    """The replication the fork belongs to: the region's open replication of the template's app, or an
+    independent (mandiri) one opened now; none for a template of no catalog app, or for the app's own
+    region."""
+    if template.app_id is None:
+        return None
+    app = App.objects.only("pk", "slug", "owner_region_id").get(pk=template.app_id)
+    return replication_services.replication_for_fork(user=user, app=app, region=region)
+
+
 def fork_request(
     *,
     user,
@@ -120,6 +133,7 @@ def fork_request(
 
     def create() -> Fork:
         fork = Fork.objects.create(
+            replication=_replication_for(user=user, template=template, region=region),
             template=template,
             version=version,
             region=region,
@@ -136,7 +150,8 @@ def fork_request(
         return fork
 
     if not idempotency_key:
-        return create(), True  # one INSERT: atomic on its own
+        with transaction.atomic():  # the replication it opens and the fork: both or neither
+            return create(), True
     try:
         with transaction.atomic():
             fork = create()
