@@ -29,12 +29,20 @@ PRODID = "-//Lumbung//Replikasi dan Pendampingan//ID"
 LANGUAGE = "id"
 # Where the site is reached, for links written into calendars and e-mails (there is no request to ask).
 DEFAULT_SITE_URL = "http://localhost:8000"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 
 
 def site_url() -> str:
-    """The site's address without a trailing slash: settings.LUMBUNG_SITE_URL, else the development
-    server's."""
-    return (getattr(settings, "LUMBUNG_SITE_URL", "") or DEFAULT_SITE_URL).rstrip("/")
+    """The site's address without a trailing slash: settings.LUMBUNG_SITE_URL when set; else https and
+    the first public name in ALLOWED_HOSTS (a production setting); else the development server's."""
+    configured = getattr(settings, "LUMBUNG_SITE_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    for host in settings.ALLOWED_HOSTS:
+        host = host.lstrip(".")
+        if host and host != "*" and host not in LOCAL_HOSTS:
+            return f"https://{host}"
+    return DEFAULT_SITE_URL
 
 
 def session_uid(session: MentoringSession) -> str:

@@ -118,6 +118,16 @@ def test_the_region_feed_has_only_its_upcoming_sessions(regions):
     assert f"session-{past.pk}" not in uids and f"session-{cancelled.pk}" not in uids
 
 
+def test_the_site_address_is_the_setting_else_the_first_public_allowed_host(settings):
+    settings.LUMBUNG_SITE_URL = "https://lumbung.example/"
+    assert ics.site_url() == "https://lumbung.example"
+    del settings.LUMBUNG_SITE_URL
+    settings.ALLOWED_HOSTS = ["localhost", ".lumbung.go.id", "127.0.0.1"]
+    assert ics.site_url() == "https://lumbung.go.id"
+    settings.ALLOWED_HOSTS = ["localhost", "*"]
+    assert ics.site_url() == "http://localhost:8000"
+
+
 def test_an_empty_feed_is_still_a_calendar_with_its_zone(regions):
     calendar = Calendar.from_ical(ics.region_ics(factories.region(BONTANG)))
     assert calendar.walk("VEVENT") == []
