@@ -1,14 +1,39 @@
 """One FilterSet per listed model of mentoring: the API viewsets and the web pages use the same classes."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from catalog.filtersets import TrueFalseFilter
 
 from .choices import Phase, QuestionState, ReplicationModel, RequestState, Side
 from .models import ActionItem, MentorContact, MentoringSession, Question, Replication
+
+MAX_ID = 2**63 - 1  # the largest id a database stores; a larger number would fail the query (a 500)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: a whole number from 1 to MAX_ID, else a field error (not 0.5 read as a number)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value already bounds it
+
+
+# A date, or empty (what a web form's blank date field sends: no filter).
+@extend_schema_field({"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]})
+class OptionalDateFilter(django_filters.DateFilter):
+    pass
 
 
 def _any_side(prefix: str, code: str) -> Q:
@@ -42,7 +67,7 @@ class MentorContactFilterSet(django_filters.FilterSet):
 
 
 class ActionItemFilterSet(django_filters.FilterSet):
-    replication = django_filters.NumberFilter(label=_("Replication (id)"), field_name="replication")
+    replication = IdFilter(label=_("Replication (id)"), field_name="replication")
     side = django_filters.ChoiceFilter(label=_("Responsible side"), choices=Side.choices)
     overdue = TrueFalseFilter(label=_("Overdue"), method="filter_overdue")
 
@@ -56,7 +81,7 @@ class ActionItemFilterSet(django_filters.FilterSet):
 
 
 class MentoringSessionFilterSet(django_filters.FilterSet):
-    replication = django_filters.NumberFilter(label=_("Replication (id)"), field_name="replication")
+    replication = IdFilter(label=_("Replication (id)"), field_name="replication")
     region = django_filters.CharFilter(label=_("Region on any side (code)"), method="filter_region")
 
     class Meta:
@@ -68,16 +93,16 @@ class MentoringSessionFilterSet(django_filters.FilterSet):
 
 
 # `from` and `to` are Python keywords: declared beside the class (the dates are Asia/Jakarta's).
-MentoringSessionFilterSet.base_filters["from"] = django_filters.DateFilter(
+MentoringSessionFilterSet.base_filters["from"] = OptionalDateFilter(
     label=_("Starting on or after (date)"), field_name="starts_at", lookup_expr="date__gte"
 )
-MentoringSessionFilterSet.base_filters["to"] = django_filters.DateFilter(
+MentoringSessionFilterSet.base_filters["to"] = OptionalDateFilter(
     label=_("Starting on or before (date)"), field_name="starts_at", lookup_expr="date__lte"
 )
 
 
 class QuestionFilterSet(django_filters.FilterSet):
-    replication = django_filters.NumberFilter(label=_("Replication (id)"), field_name="replication")
+    replication = IdFilter(label=_("Replication (id)"), field_name="replication")
     app = django_filters.CharFilter(label=_("App (slug)"), field_name="replication__app__slug")
     state = django_filters.ChoiceFilter(label=_("State"), choices=QuestionState.choices)
 

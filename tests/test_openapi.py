@@ -36,6 +36,8 @@ MAX_EXAMPLES = 30
 BATANG, SEMARANG, BONTANG = "33.25", "33.74", "64.74"
 APPS = {"program-pelaporan-kota-semarang": SEMARANG, "e-santunan-kematian-batang": BATANG}
 DEVELOPER = ("dev-batang", "secret-pass-123")
+# Batang replicating Semarang's pelaporan app, and its mentor: ids far past any the run itself creates.
+REPLICATION, MENTOR = 7001, 7001
 
 # Loaded at collection: generating the schema reads no database. (A fixture through
 # schemathesis.pytest.from_fixture would be the lazier way, but it breaks on pytest 9.2's node ids.)
@@ -107,6 +109,24 @@ def _real_objects(method: str, path: str, body: dict) -> dict:
         body["context"] = {}
     if path == "/api/v1/auth/token/":
         body["username"], body["password"] = DEVELOPER
+    # Mentoring: the demo replication and its mentor; a session that ends after it starts.
+    if "penerima" in body:
+        body["penerima"], body["fasilitator"], body["mou"] = body.pop("region", BATANG), None, None
+    if "replication" in body:
+        body["replication"] = REPLICATION
+    if "mentor" in body:
+        body["mentor"] = MENTOR
+    for key in ("mentors", "agencies"):
+        if key in body:
+            body[key] = []
+    if "study_visit" in body:
+        body["study_visit"] = None
+    if "starts_at" in body or "ends_at" in body:
+        body["starts_at"], body["ends_at"] = "2026-12-10T09:00:00+07:00", "2026-12-10T11:00:00+07:00"
+    if "email" in body:
+        body["email"] = "mentor@semarangkota.go.id"
+    if "phone" in body:
+        body["phone"] = "0812 3456 7890"
     return body
 
 
@@ -179,6 +199,8 @@ def demo(regions, media_root, in_process_requests, unthrottled):
     factories.StudyVisitFactory(
         visiting_region=batang, host_codes=(SEMARANG,), visited_on=datetime.date(2019, 3, 14)
     )
+    mentor = factories.MentorContactFactory(pk=MENTOR, app=pelaporan)
+    factories.ReplicationFactory(pk=REPLICATION, app=pelaporan, mentor=mentor)
     template_services.template_sync()
     developer = member_of(BATANG, "developer", DEVELOPER[0])
     developer.set_password(DEVELOPER[1])

@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -49,6 +55,60 @@ from .serializers import (
 
 WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
 
+# Examples from the demo: Bontang (64.74) asking Semarang (33.74) about its complaint app.
+REQUEST_EXAMPLE = OpenApiExample(
+    "Bontang asks Semarang to mentor it",
+    value={
+        "app": "program-pelaporan-kota-semarang",
+        "penerima": "64.74",
+        "model": "kemitraan",
+        "message": "Mohon pendampingan penanganan laporan warga.",
+        "fasilitator": None,
+        "fasilitator_name": "",
+        "mou": None,
+    },
+    request_only=True,
+)
+PHASE_EXAMPLE = OpenApiExample(
+    "Back to preparation, with a reason",
+    value={"phase": "persiapan", "reason": "Tim replikasi belum terbentuk."},
+    request_only=True,
+)
+EVALUATION_EXAMPLE = OpenApiExample(
+    "Reports answered within the SLA",
+    value={
+        "service_live": True,
+        "lessons": "Mulai dari penanganan laporan warga.",
+        "figures": [
+            {
+                "label": "Laporan dijawab sesuai SLA",
+                "unit": "%",
+                "before_value": "40.00",
+                "before_on": "2026-01-31",
+                "after_value": "85.50",
+                "after_on": "2026-11-30",
+            }
+        ],
+    },
+    request_only=True,
+)
+SESSION_EXAMPLE = OpenApiExample(
+    "A bimtek at Balai Kota Semarang (Asia/Jakarta, +07:00)",
+    value={
+        "replication": 1,
+        "starts_at": "2026-12-10T09:00:00+07:00",
+        "ends_at": "2026-12-10T12:00:00+07:00",
+        "mode": "kunjungan",
+        "topic": "Command Center dan penanganan laporan warga",
+        "location": "Balai Kota Semarang",
+        "mentors": [],
+        "participants": 90,
+        "agencies": [],
+        "minutes": "",
+    },
+    request_only=True,
+)
+
 
 def _created(data, serializer_data_url: str) -> Response:
     return Response(data, status=status.HTTP_201_CREATED, headers={"Location": serializer_data_url})
@@ -86,7 +146,11 @@ class ReplicationViewSet(
             return _created(data, data["url"])
         return Response(data, status=status_code)
 
-    @extend_schema(request=ReplicationRequestSerializer, responses={201: ReplicationDetailSerializer})
+    @extend_schema(
+        request=ReplicationRequestSerializer,
+        responses={201: ReplicationDetailSerializer},
+        examples=[REQUEST_EXAMPLE],
+    )
     def create(self, request, *args, **kwargs):
         """Ask the app's owner region to mentor (`kemitraan`, or `fasilitasi` through a facilitator), or
         start an independent (`mandiri`) replication. Editors/admins of the recipient region, or staff."""
@@ -96,7 +160,9 @@ class ReplicationViewSet(
         replication = services.replication_request(user=request.user, message=data.pop("message"), **data)
         return self._detail(replication, status.HTTP_201_CREATED)
 
-    @extend_schema(request=PhaseMoveSerializer, responses=ReplicationDetailSerializer)
+    @extend_schema(
+        request=PhaseMoveSerializer, responses=ReplicationDetailSerializer, examples=[PHASE_EXAMPLE]
+    )
     @action(detail=True, methods=["post"])
     def phase(self, request, pk=None):
         """Move to the next phase, back to an earlier one (with a `reason`), or cancel (`dibatalkan`, with
@@ -132,7 +198,9 @@ class ReplicationViewSet(
         )
         return self._detail(replication)
 
-    @extend_schema(request=EvaluationSerializer, responses=EvaluationSerializer)
+    @extend_schema(
+        request=EvaluationSerializer, responses=EvaluationSerializer, examples=[EVALUATION_EXAMPLE]
+    )
     @action(detail=True, methods=["put"], parser_classes=[JSONParser])  # the figures are a list of objects
     def evaluation(self, request, pk=None):
         """Record (or replace) the evaluation in the `evaluasi` phase: whether the service is live, the
@@ -234,7 +302,9 @@ MATERIAL_ID = OpenApiParameter("mid", int, OpenApiParameter.PATH, description="T
 
 @extend_schema_view(
     create=extend_schema(
-        request=MentoringSessionWriteSerializer, responses={201: MentoringSessionSerializer}
+        request=MentoringSessionWriteSerializer,
+        responses={201: MentoringSessionSerializer},
+        examples=[SESSION_EXAMPLE],
     ),
     partial_update=extend_schema(
         request=MentoringSessionWriteSerializer, responses=MentoringSessionSerializer
