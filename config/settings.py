@@ -208,6 +208,11 @@ if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     EMAIL_CONFIG["EMAIL_FILE_PATH"] = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Lumbung <noreply@lumbung.local>")
+# A mail server that hangs must not hold a notice's transaction (and SQLite's write lock) open for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The site's public address for links in e-mails and calendars (https://lumbung.example); empty: https and
+# the first public name in ALLOWED_HOSTS (replication/ics.py site_url).
+LUMBUNG_SITE_URL = env("LUMBUNG_SITE_URL", default="").rstrip("/")
 
 # Django REST framework and the OpenAPI schema -----------------------------------------------------
 REST_FRAMEWORK = {

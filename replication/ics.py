@@ -35,7 +35,7 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
 def site_url() -> str:
     """The site's address without a trailing slash: settings.LUMBUNG_SITE_URL when set; else https and
     the first public name in ALLOWED_HOSTS (a production setting); else the development server's."""
-    configured = getattr(settings, "LUMBUNG_SITE_URL", "")
+    configured = settings.LUMBUNG_SITE_URL
     if configured:
         return configured.rstrip("/")
     for host in settings.ALLOWED_HOSTS:

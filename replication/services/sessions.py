@@ -29,8 +29,13 @@ DENIED = gettext_lazy(
 )
 
 
+# What a calendar entry shows: a change of these is a new revision, announced again.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "mode", "topic", "location")
+
+
 def _save(session: MentoringSession, fields: dict, mentors, agencies) -> MentoringSession:
     replication = session.replication
+    before = {name: getattr(session, name) for name in SCHEDULE_FIELDS}
     for name, value in fields.items():
         if name in SESSION_FIELDS:
             setattr(session, name, value)
@@ -44,13 +49,19 @@ def _save(session: MentoringSession, fields: dict, mentors, agencies) -> Mentori
     if errors:
         raise ValidationError(errors)
     session.full_clean()
-    session.sequence = session.sequence + 1 if session.pk else 0
+    # Minutes, participants and materials change nothing in anyone's calendar: no new revision, no e-mail.
+    rescheduled = session.pk is None or any(
+        getattr(session, name) != before[name] for name in SCHEDULE_FIELDS
+    )
+    if session.pk and rescheduled:
+        session.sequence += 1
     session.save()
     if mentors is not None:
         session.mentors.set(mentors)
     if agencies is not None:
         session.agencies.set(agencies)
-    notify(NoticeKind.SESSION_SCHEDULED, session.pk)
+    if rescheduled:
+        notify(NoticeKind.SESSION_SCHEDULED, session.pk)
     return session
 
 

@@ -228,6 +228,9 @@ def test_a_session_ending_before_it_starts_is_refused(app):
     )
     updated = services.session_update(user=semarang, session=session, topic="Bimtek pengaduan")
     assert (session.sequence, updated.sequence) == (0, 1)
+    # Minutes change nobody's calendar: the same revision.
+    noted = services.session_update(user=semarang, session=updated, minutes="Peserta 12 orang.")
+    assert noted.sequence == 1
 
 
 def test_a_fork_joins_the_open_replication_or_opens_an_independent_one(app):
