@@ -60,5 +60,11 @@ def test_the_higher_apps_register_their_panels_on_the_lower_apps_pages():
     assert registered == {
         "registry:region-detail": ["catalog/panels/region_apps.html"],
         "registry:mou-detail": ["catalog/panels/mou_apps.html"],
-        "catalog:app-detail": ["templates_repo/panels/app_templates.html"],
+        "catalog:app-detail": [
+            "templates_repo/panels/app_templates.html",
+            "replication/panels/app_request.html",
+        ],
+        "catalog:app-detail:contacts": ["replication/panels/app_contacts.html"],
+        "catalog:app-detail:replications": ["replication/panels/app_replications.html"],
+        "replication:replication-detail": ["templates_repo/panels/replication_forks.html"],
     }
