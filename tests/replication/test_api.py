@@ -255,7 +255,9 @@ def test_a_link_material_has_no_download(api, replication):
 
 def test_an_evaluation_outside_the_evaluation_phase_is_a_400(api, replication):
     as_user(api, BATANG, "editor")
-    response = api.put(f"/api/v1/replications/{replication.pk}/evaluation/", {"service_live": True})
+    response = api.put(
+        f"/api/v1/replications/{replication.pk}/evaluation/", {"service_live": True}, format="json"
+    )
     assert response.status_code == 400 and "phase" in response.json()
     assert not Evaluation.objects.exists()
 
