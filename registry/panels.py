@@ -12,11 +12,15 @@ Pages that take panels (name: where the panels go):
 - ``registry:region-detail``: after the region's figures (catalog: the apps it built and uses).
 - ``registry:mou-detail``: after the parties (catalog: the apps the MoU covers).
 - ``catalog:app-detail``: under the app's title (templates_repo: the "spin up a copy" button).
+- ``catalog:app-detail:contacts``: in "Who to ask" (replication: the app's mentor contacts).
+- ``catalog:app-detail:replications``: after "Who uses it" (replication: the mentoring offer, the app's
+  replications with their outcome, public answers).
+- ``replication:replication-detail``: at the end of a replication's page (templates_repo: its copies).
 
 Why a registry and not template inheritance: with ``{% extends %}`` the higher app must also own the
 view that picks its template, which is how the same URL came to be registered twice; and two higher
 apps could never both extend one page. A registry lets any number of apps add to a page in a stated
-order, keeps the dependency direction (registry <- catalog <- templates_repo), and the page's owner
+order, keeps the dependency direction (registry <- catalog <- replication <- templates_repo), and the page's owner
 keeps its view.
 """
 

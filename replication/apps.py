@@ -9,6 +9,6 @@ class ReplicationConfig(AppConfig):
 
     def ready(self):
         # This app's panels on lower apps' pages (registry/panels.py); the pages keep their own views.
-        from . import panels
+        from . import panels, tasks  # noqa: F401 (tasks: registered in every process, as queued by name)
 
         panels.register()
