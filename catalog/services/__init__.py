@@ -6,7 +6,13 @@ publiccode  the import of a publiccode.yml document
 """
 
 from ..cache import CATALOG_VERSION_KEY, catalog_changed, catalog_version
-from .adoptions import adoption_record, adoption_record_unverified, adoption_save_on_behalf, recount_adoptions
+from .adoptions import (
+    adoption_note_event,
+    adoption_record,
+    adoption_record_unverified,
+    adoption_save_on_behalf,
+    recount_adoptions,
+)
 from .apps import (
     APP_DESCRIPTION_FIELDS,
     APP_FIELDS,
@@ -34,6 +40,7 @@ __all__ = [
     "SEARCH_CONFIG",
     "ContactInput",
     "FigureInput",
+    "adoption_note_event",
     "adoption_record",
     "adoption_record_unverified",
     "adoption_save_on_behalf",

@@ -161,6 +161,19 @@ def adoption_save_on_behalf(*, adoption: Adoption, recorded_by) -> Adoption:
 
 
 @transaction.atomic
+def adoption_note_event(*, adoption: Adoption, recorded_by=None, **fields) -> AdoptionEvent | None:
+    """Add to the timeline of an adoption the region verified itself what someone else recorded (staff's
+    copy of a template for the region): an unverified event; the record itself is left as it is."""
+    event = AdoptionEvent(
+        stage=adoption.stage,
+        recorded_by=recorded_by if recorded_by is not None and recorded_by.is_authenticated else None,
+        verified=False,
+        **{("occurred_on" if name == "since" else name): value for name, value in fields.items()},
+    )
+    return _save_event(adoption, event, existed=True)
+
+
+@transaction.atomic
 def adoption_record_unverified(*, app: App, region: Region, **fields) -> Adoption:
     """Record an adoption from a public source (demo data, imports): never verified, so a record the
     region verified itself is left as it is (and returned)."""

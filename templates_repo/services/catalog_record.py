@@ -97,6 +97,10 @@ def _record_adoption(fork: Fork, mou: MoU | None) -> None:
     verified_by_region = existing is not None and existing.verified
     if rights.may_record and (rights.verified or not verified_by_region):
         catalog_services.adoption_record(app=app, region=fork.region, recorded_by=fork.requested_by, **fields)
+    elif verified_by_region:
+        # The copy still shows on the region's timeline, as recorded on its behalf.
+        fields.pop("stage")
+        catalog_services.adoption_note_event(adoption=existing, recorded_by=fork.requested_by, **fields)
     else:
         catalog_services.adoption_record_unverified(app=app, region=fork.region, **fields)
     if mou is not None and mou.parties.filter(region=app.owner_region_id).exists():

@@ -148,3 +148,23 @@ def test_the_replication_page_lists_its_copies_for_the_regions_members(client, l
     assert html.count('class="badge status-active"') >= 1  # the rendered copy, succeeded
     client.force_login(member_of("64.74", "editor", "editor-bontang"))
     assert 'id="salinan"' not in client.get(url).text
+
+
+def test_staffs_fork_shows_on_a_verified_adoptions_timeline_and_leaves_the_record(library):
+    from catalog import services as catalog_services
+
+    app = library["pengaduan"].app
+    batang = factories.region("33.25")
+    verified = catalog_services.adoption_record(
+        app=app, region=batang, recorded_by=member_of("33.25", "editor", "editor-batang"), stage="live"
+    )
+    staff = factories.StaffFactory(username="staff")
+    copy = fork(staff)
+    assert services.fork_run(fork_id=copy.pk) == "succeeded"
+    adoption = Adoption.objects.get(pk=verified.pk)
+    assert (adoption.stage, adoption.verified, adoption.since) == ("live", True, datetime.date(2018, 9, 25))
+    event = adoption.events.get(link_url="/templat/pengaduan/")
+    assert (event.stage, event.verified, event.recorded_by) == ("live", False, staff)
+    assert event.link_url == "/templat/pengaduan/" and event.occurred_on == timezone.localdate(
+        copy.created_at
+    )
