@@ -90,9 +90,8 @@ def _locked(replication: Replication) -> Replication:
     return Replication.objects.select_for_update().get(pk=replication.pk)
 
 
-@transaction.atomic
-def replication_accept(*, user, replication: Replication, mentor: MentorContact) -> Replication:
-    """The originating region agrees to mentor, naming the mentor (one of the app's contacts)."""
+def _pending_request(user, replication: Replication) -> Replication:
+    """The replication, locked, if `user` may answer its request and it still waits for an answer."""
     replication = _locked(replication)
     permissions.require_on_replication(
         user,
@@ -102,6 +101,13 @@ def replication_accept(*, user, replication: Replication, mentor: MentorContact)
     )
     if replication.request_state != RequestState.PENDING:
         raise ValidationError({"request_state": _("This request has already been answered.")})
+    return replication
+
+
+@transaction.atomic
+def replication_accept(*, user, replication: Replication, mentor: MentorContact) -> Replication:
+    """The originating region agrees to mentor, naming the mentor (one of the app's contacts)."""
+    replication = _pending_request(user, replication)
     if mentor.app_id != replication.app_id:
         raise ValidationError({"mentor": _("Choose one of this app's mentor contacts.")})
     replication.request_state = RequestState.ACCEPTED
@@ -116,15 +122,7 @@ def replication_accept(*, user, replication: Replication, mentor: MentorContact)
 def replication_decline(*, user, replication: Replication, reason: str) -> Replication:
     """The originating region declines, saying why; the replication ends (the recipient may ask again
     later, or replicate independently)."""
-    replication = _locked(replication)
-    permissions.require_on_replication(
-        user,
-        "answer_request",
-        replication,
-        _("Only the originating region's editors and administrators answer."),
-    )
-    if replication.request_state != RequestState.PENDING:
-        raise ValidationError({"request_state": _("This request has already been answered.")})
+    replication = _pending_request(user, replication)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the request is declined.")})
     replication.request_state = RequestState.DECLINED
