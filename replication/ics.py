@@ -104,8 +104,15 @@ def session_event(session: MentoringSession, *, base_url: str, stamp: datetime.d
     event.add("created", session.created_at.astimezone(datetime.UTC))
     event.add("last-modified", session.updated_at.astimezone(datetime.UTC))
     event.add("sequence", session.sequence)
-    event.add("dtstart", session.starts_at.astimezone(JAKARTA))
-    event.add("dtend", session.ends_at.astimezone(JAKARTA))
+    if session.date_only:  # a whole day (RFC 5545 DATE values): no time was ever known
+        start = session.starts_at.astimezone(JAKARTA).date()
+        event.add("dtstart", start)
+        event.add(
+            "dtend", max(session.ends_at.astimezone(JAKARTA).date(), start) + datetime.timedelta(days=1)
+        )
+    else:
+        event.add("dtstart", session.starts_at.astimezone(JAKARTA))
+        event.add("dtend", session.ends_at.astimezone(JAKARTA))
     event.add("summary", _line(f"{session.topic} — {replication.app.name}"))
     if session.location.strip():
         event.add("location", _line(session.location))

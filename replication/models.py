@@ -271,6 +271,14 @@ class MentoringSession(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    date_only = models.BooleanField(
+        _("date only"),
+        default=False,
+        help_text=_(
+            "The time is not known (a session recorded from a news story): shown, and put in "
+            "calendars, as a whole day."
+        ),
+    )
     mode = models.CharField(_("mode"), max_length=10, choices=SessionMode.choices)
     study_visit = models.ForeignKey(
         StudyVisit,

@@ -173,3 +173,14 @@ def test_api_session_download_is_an_attachment_with_a_generated_name(api, region
     [event] = events(response.content)
     assert event["SUMMARY"].startswith('Bimtek "pengaduan"')
     assert event["URL"].startswith("http://testserver/replikasi/")
+
+
+def test_a_session_whose_time_is_not_known_is_a_whole_day(regions):
+    session = factories.MentoringSessionFactory(
+        date_only=True,
+        starts_at=datetime.datetime(2018, 9, 25, tzinfo=JAKARTA),
+        ends_at=datetime.datetime(2018, 9, 25, 23, 59, tzinfo=JAKARTA),
+    )
+    event = Calendar.from_ical(ics.session_ics(session)).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == datetime.date(2018, 9, 25)
+    assert event.decoded("DTEND") == datetime.date(2018, 9, 26)
