@@ -110,8 +110,8 @@ SESSION_EXAMPLE = OpenApiExample(
 )
 
 
-def _created(data, serializer_data_url: str) -> Response:
-    return Response(data, status=status.HTTP_201_CREATED, headers={"Location": serializer_data_url})
+def _created(data, location: str) -> Response:
+    return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 # Replications -----------------------------------------------------------------------------------------
@@ -370,7 +370,9 @@ class MentoringSessionViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         material = services.material_add(user=request.user, session=session, **body.validated_data)
         data = MaterialSerializer(material, context=self.get_serializer_context()).data
-        return _created(data, data["url"])
+        # The session lists its materials (a link's `url` is elsewhere).
+        location = reverse("api:mentoring-session-detail", kwargs={"pk": session.pk})
+        return _created(data, request.build_absolute_uri(location))
 
     @extend_schema(
         parameters=[MATERIAL_ID],
