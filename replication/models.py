@@ -144,6 +144,7 @@ class Replication(models.Model):
         verbose_name=_("requested by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     answered_by = models.ForeignKey(
@@ -214,6 +215,7 @@ class PhaseChange(models.Model):
         verbose_name=_("changed by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
@@ -380,6 +382,7 @@ class Question(models.Model):
         verbose_name=_("asked by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     asked_at = models.DateTimeField(_("asked at"), auto_now_add=True)
@@ -408,6 +411,7 @@ class Answer(models.Model):
         verbose_name=_("author"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     side = models.CharField(_("side"), max_length=12, choices=Side.choices)
@@ -435,6 +439,7 @@ class Evaluation(models.Model):
         verbose_name=_("recorded by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
