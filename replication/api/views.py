@@ -170,7 +170,9 @@ class ReplicationViewSet(
         replication = self.get_object()
         body = PhaseMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        replication = services.replication_move_phase(user=request.user, replication=replication, **body.data)
+        replication = services.replication_move_phase(
+            user=request.user, replication=replication, **body.validated_data
+        )
         return self._detail(replication)
 
     @extend_schema(request=AcceptSerializer, responses=ReplicationDetailSerializer)
@@ -213,7 +215,7 @@ class ReplicationViewSet(
         evaluation = services.evaluation_record(
             user=request.user,
             replication=replication,
-            service_live=data["service_live"],
+            service_live=data.get("service_live", False),
             lessons=data.get("lessons", ""),
             figures=[services.FigureInput(**figure) for figure in data.get("figures", [])],
         )

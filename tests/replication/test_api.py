@@ -421,3 +421,30 @@ def test_detail_queries_do_not_grow_with_the_rows(
         with django_assert_num_queries(counts[name]):
             assert api.get(path).status_code == 200, name
     assert ActionItem.objects.count() == 0 and Question.objects.count() == 1
+
+
+def test_an_evaluation_without_figures_or_service_live_is_recorded_as_not_live(api, replication):
+    Replication.objects.filter(pk=replication.pk).update(phase=Phase.EVALUASI)
+    as_user(api, BATANG, "admin")
+    response = api.put(f"/api/v1/replications/{replication.pk}/evaluation/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["service_live"], response.json()["figures"]) == (False, [])
+
+
+def test_a_figure_measured_after_before_it_was_measured_before_is_refused(api, replication):
+    Replication.objects.filter(pk=replication.pk).update(phase=Phase.EVALUASI)
+    as_user(api, BATANG, "editor")
+    figure = {
+        "label": "SLA",
+        "before_value": "1",
+        "before_on": "2026-02-01",
+        "after_value": "2",
+        "after_on": "2026-01-01",
+    }
+    response = api.put(
+        f"/api/v1/replications/{replication.pk}/evaluation/",
+        {"service_live": True, "figures": [figure]},
+        format="json",
+    )
+    assert response.status_code == 400 and "figures" in response.json()
+    assert not Evaluation.objects.exists()
