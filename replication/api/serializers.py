@@ -29,7 +29,26 @@ from ..models import (
     SessionMaterial,
 )
 
-USERNAME = {"read_only": True, "default": None, "allow_null": True}
+
+def officials_reading(context) -> bool:
+    """Whether the reader is an official (a signed-in member of any region, or staff): who sees people's
+    names and contact data, as the pages show them (registry.permissions.may_see_contact_details). Asked
+    once per response, however many rows it lists."""
+    if "officials_reading" not in context:
+        request = context.get("request")
+        user = request.user if request is not None else AnonymousUser()
+        context["officials_reading"] = permissions.may_see_contact_details(user)
+    return context["officials_reading"]
+
+
+class OfficialNameField(serializers.CharField):
+    """A user's name (who asked, answered, moved a phase): for officials only, null for anyone else."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, default=None, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if officials_reading(self.context) else None
 
 
 def _absolute(context, url: str) -> str:
@@ -92,17 +111,9 @@ class MentorContactSerializer(serializers.ModelSerializer):
         )
         read_only_fields = ("created_at",)
 
-    def _details_visible(self) -> bool:
-        # One query per response, however many contacts a page lists.
-        if "contact_details" not in self.context:
-            request = self.context.get("request")
-            user = request.user if request is not None else AnonymousUser()
-            self.context["contact_details"] = permissions.may_see_contact_details(user)
-        return self.context["contact_details"]
-
     def to_representation(self, contact):
         data = super().to_representation(contact)
-        if not self._details_visible():
+        if not officials_reading(self.context):
             data["email"] = data["phone"] = data["whatsapp_url"] = None
         else:
             data["email"], data["phone"] = contact.email or None, contact.phone or None
@@ -163,7 +174,7 @@ class PhaseChangeSerializer(serializers.ModelSerializer):
     # Plain text in the schema: the values of `phase` (one enum, not three of the same choices).
     from_phase = serializers.CharField(help_text=_("The phase before (empty for the first)."))
     to_phase = serializers.CharField(help_text=_("The phase after."))
-    changed_by = serializers.CharField(source="changed_by.username", **USERNAME)
+    changed_by = OfficialNameField(source="changed_by.username")
 
     class Meta:
         model = PhaseChange
@@ -190,7 +201,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
     """What the replication changed: written with PUT (replacing the figures), read in the replication."""
 
     figures = EvaluationFigureSerializer(many=True, required=False, max_length=50)
-    recorded_by = serializers.CharField(source="recorded_by.username", **USERNAME)
+    recorded_by = OfficialNameField(source="recorded_by.username")
 
     class Meta:
         model = Evaluation
@@ -204,8 +215,8 @@ class ReplicationDetailSerializer(ReplicationSerializer):
 
     phase_history = PhaseChangeSerializer(source="phase_changes", many=True, read_only=True)
     evaluation = serializers.SerializerMethodField()
-    requested_by = serializers.CharField(source="requested_by.username", **USERNAME)
-    answered_by = serializers.CharField(source="answered_by.username", **USERNAME)
+    requested_by = OfficialNameField(source="requested_by.username")
+    answered_by = OfficialNameField(source="answered_by.username")
 
     class Meta(ReplicationSerializer.Meta):
         fields = (
@@ -422,7 +433,7 @@ class MaterialUploadSerializer(serializers.Serializer):
 
 
 class AnswerSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", **USERNAME)
+    author = OfficialNameField(source="author.username")
     side = serializers.ChoiceField(choices=Side.choices, read_only=True)
 
     class Meta:
@@ -435,7 +446,7 @@ class QuestionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:question-detail")
     replication = serializers.PrimaryKeyRelatedField(queryset=Replication.objects.all())
     app = AppRefSerializer(source="replication.app", read_only=True)
-    asked_by = serializers.CharField(source="asked_by.username", **USERNAME)
+    asked_by = OfficialNameField(source="asked_by.username")
     time_to_first_answer = serializers.SerializerMethodField(
         help_text=_("Seconds from the question to its first answer; null while unanswered.")
     )

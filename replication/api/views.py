@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.response import Response
 
 from config.parsers import FormParser, JSONParser, MultiPartParser
@@ -220,7 +222,7 @@ class ReplicationViewSet(
             figures=[services.FigureInput(**figure) for figure in data.get("figures", [])],
         )
         evaluation = type(evaluation).objects.prefetch_related("figures").get(pk=evaluation.pk)
-        return Response(EvaluationSerializer(evaluation).data)
+        return Response(EvaluationSerializer(evaluation, context=self.get_serializer_context()).data)
 
 
 # Mentor contacts --------------------------------------------------------------------------------------
@@ -382,12 +384,18 @@ class MentoringSessionViewSet(viewsets.ModelViewSet):
             (200, PDF[1]): OpenApiResponse(OpenApiTypes.BINARY, description="A PDF."),
             (200, PPTX[1]): OpenApiResponse(OpenApiTypes.BINARY, description="A PPTX slide deck."),
             (200, ODP[1]): OpenApiResponse(OpenApiTypes.BINARY, description="An ODP slide deck."),
+            403: OpenApiResponse(description="Materials are for signed-in members of a region and staff."),
         },
     )
     @action(detail=True, methods=["get"], url_path=r"materials/(?P<mid>[0-9]+)", url_name="material")
     def material(self, request, pk=None, mid=None):
-        """Download an uploaded material, with the type found by reading it (a link is in the session)."""
+        """Download an uploaded material, with the type found by reading it (a link is in the session).
+        For signed-in members of a region and staff, as on the pages."""
         session = self.get_object()
+        if not permissions.may_see_contact_details(request.user):
+            if not request.user.is_authenticated:
+                raise NotAuthenticated
+            raise PermissionDenied(_("Materials are for signed-in members of a region and staff."))
         material = get_object_or_404(SessionMaterial, session=session, pk=mid)
         if not material.file:
             raise Http404
@@ -444,7 +452,8 @@ class QuestionViewSet(
         body.is_valid(raise_exception=True)
         answer = services.answer_post(user=request.user, question=question, body=body.validated_data["body"])
         location = reverse("api:question-detail", kwargs={"pk": question.pk})
-        return _created(AnswerSerializer(answer).data, request.build_absolute_uri(location))
+        data = AnswerSerializer(answer, context=self.get_serializer_context()).data
+        return _created(data, request.build_absolute_uri(location))
 
     @extend_schema(request=None, responses=QuestionDetailSerializer)
     @action(detail=True, methods=["post"])

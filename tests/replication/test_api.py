@@ -448,3 +448,25 @@ def test_a_figure_measured_after_before_it_was_measured_before_is_refused(api, r
     )
     assert response.status_code == 400 and "figures" in response.json()
     assert not Evaluation.objects.exists()
+
+
+def test_names_and_material_files_are_for_officials_as_on_the_pages(api, replication, media_root):
+    """Who asked, answered or moved a phase, and uploaded materials: signed-in members of any region
+    and staff (registry.permissions.may_see_contact_details); the regions are public."""
+    asker = factories.UserFactory(username="penanya")
+    factories.QuestionFactory(replication=replication, state="answered", asked_by=asker)
+    replication.phase_changes.create(to_phase=Phase.PERSIAPAN, changed_by=asker)
+    session = factories.MentoringSessionFactory(replication=replication)
+    material = session.materials.create(title="Paparan", file=SimpleUploadedFile("p.pdf", PDF))
+    download = f"/api/v1/mentoring-sessions/{session.pk}/materials/{material.pk}/"
+
+    def seen():
+        question = api.get("/api/v1/questions/").json()["results"][0]
+        history = api.get(f"/api/v1/replications/{replication.pk}/").json()["phase_history"]
+        return question["asked_by"], history[0]["changed_by"], api.get(download).status_code
+
+    assert seen() == (None, None, 401)
+    api.force_authenticate(factories.UserFactory(username="no-region"))
+    assert seen() == (None, None, 403)
+    as_user(api, BONTANG, "viewer")
+    assert seen() == ("penanya", "penanya", 200)
