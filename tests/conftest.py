@@ -21,8 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Test-only settings: config/settings.py holds none (pytest-env in pyproject.toml sets the environment's).
 def pytest_configure(config):
-    # API tests send JSON unless they say otherwise (DRF's APIClient; read when a client is made).
-    django_settings.REST_FRAMEWORK["TEST_REQUEST_DEFAULT_FORMAT"] = "json"
     # An empty STATIC_ROOT of the session's own: the suite runs with DEBUG off, where WhiteNoise warns of a
     # missing one when the middleware is built (at collection already: tests/test_openapi.py). Static files
     # come from the finders in the live server and are never collected.
@@ -85,9 +83,15 @@ def regions(db):
         region_load_from_lokal()
 
 
+class JSONAPIClient(APIClient):
+    """API tests send JSON unless they say otherwise."""
+
+    default_format = "json"
+
+
 @pytest.fixture
 def api():
-    return APIClient()
+    return JSONAPIClient()
 
 
 @pytest.fixture
