@@ -48,6 +48,7 @@ __all__ = [
     "AdoptionRights",
     "RegionObjectPermission",
     "RestrictedQuerySet",
+    "acting_side",
     "adoption_region_codes",
     "adoption_rights",
     "check_source_change",
@@ -60,6 +61,7 @@ __all__ = [
     "member_regions",
     "members_who_may",
     "mou_document_visible",
+    "region_admins",
     "require",
     "require_on_replication",
     "user_can_set_source",
@@ -149,6 +151,17 @@ def may_on_replication(user: User | None, what: str, replication) -> bool:
     return may(user, action, [regions[side] for side in sides if regions[side]])
 
 
+def acting_side(user: User | None, what: str, replication) -> str | None:
+    """The side (of the rule `what`) that `user` acts for on `replication`: the first of the rule's
+    sides whose region they may act for (staff: the rule's first side); None if they may not."""
+    action, sides = REPLICATION_RULES[what]
+    regions = replication_sides(replication)
+    for side in sides:
+        if regions[side] and may(user, action, [regions[side]]):
+            return side
+    return None
+
+
 def require_on_replication(user: User | None, what: str, replication, message: str) -> None:
     if not may_on_replication(user, what, replication):
         raise PermissionDenied(message)
@@ -167,6 +180,12 @@ def may_expression(user: User, action: Action, region_ref: OuterRef):
 def members_who_may(action: Action, region_codes: Iterable[str]):
     """Memberships (active users) that may `action` for one of `region_codes`: who hears about it."""
     return _memberships().filter(region__in=list(region_codes), role__in=_ROLES[action], user__is_active=True)
+
+
+def region_admins(region_codes: Iterable[str]):
+    """Memberships (active users) of the administrators of `region_codes`: who answers for the region
+    when something waits too long."""
+    return _memberships().filter(region__in=list(region_codes), role=MemberRole.ADMIN, user__is_active=True)
 
 
 class RestrictedQuerySet(models.QuerySet):
