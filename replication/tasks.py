@@ -1,4 +1,4 @@
-"""Celery tasks of replication: thin wrappers around replication/notices.py.
+"""Celery tasks of replication: thin wrappers around replication/notices/.
 
 `send_notice` is queued by name on commit by the services (services/notify.py, NOTICE_TASK);
 `send_daily_notices` runs from beat every morning (CELERY_BEAT_SCHEDULE). A notice is recorded as it is

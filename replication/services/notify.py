@@ -1,4 +1,4 @@
-"""Queue a notice about a replication once the write commits (replication/notices.py composes and sends
+"""Queue a notice about a replication once the write commits (replication/notices/ composes and sends
 it; each is recorded, so a repeated delivery sends nothing twice)."""
 
 from config.celery_app import app as celery_app

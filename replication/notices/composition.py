@@ -1,0 +1,88 @@
+"""Composing notices: who hears (the members of a replication's regions who may act), and the e-mail
+they get, in Bahasa Indonesia with dates and times in Asia/Jakarta."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from registry.permissions import Action, members_who_may
+
+from .. import ics
+from ..choices import Side
+from ..models import MentoringSession, Replication
+
+# The recipients are Indonesian regions: notices are written in Bahasa Indonesia whatever language the
+# code that queued them ran in (as registry.services writes the MoU expiry notices).
+LANGUAGE = "id"
+JAKARTA = ics.JAKARTA
+
+
+@dataclass
+class Message:
+    subject: str
+    body: str
+    attachments: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+# Recipients ----------------------------------------------------------------------------------------
+
+
+def _emails(memberships) -> set[str]:
+    return set(memberships.exclude(user__email="").values_list("user__email", flat=True))
+
+
+def members(action: Action, replication: Replication, *sides: Side, roles: Iterable[str] | None = None):
+    memberships = members_who_may(action, replication.region_codes(*sides))
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return _emails(memberships)
+
+
+# Composition ---------------------------------------------------------------------------------------
+
+
+def _facilitator(replication: Replication) -> str:
+    return replication.fasilitator.name if replication.fasilitator else replication.fasilitator_name
+
+
+def replication_context(replication: Replication, **extra) -> dict:
+    return {
+        "replication": replication,
+        "app": replication.app.name,
+        "asal": replication.asal.name,
+        "penerima": replication.penerima.name,
+        "fasilitator": _facilitator(replication),
+        "link": ics.site_url() + replication.get_absolute_url(),
+        **extra,
+    }
+
+
+def session_context(session: MentoringSession) -> dict:
+    return {
+        "session": session,
+        "starts": timezone.localtime(session.starts_at, JAKARTA),
+        "ends": timezone.localtime(session.ends_at, JAKARTA),
+        "mode": session.get_mode_display(),
+        "topic": session.topic,
+        "mentors": ", ".join(mentor.name for mentor in session.mentors.all()),
+    }
+
+
+def render(template: str, subject, context: dict, attachments=()) -> Message:
+    """Subject and body in Bahasa Indonesia, dates and times in Asia/Jakarta."""
+    with translation.override(LANGUAGE), timezone.override(JAKARTA):
+        body = render_to_string(f"replication/email/{template}.txt", context)
+        body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"  # the templates' tag lines leave gaps
+        subject = " ".join((str(subject) % context).split())  # one line, whatever a title holds
+    return Message(subject=subject, body=body, attachments=list(attachments))
+
+
+def ics_attachment(session: MentoringSession) -> tuple[str, str, str]:
+    return (ics.session_filename(session), ics.session_ics(session).decode(), "text/calendar")
+
+
+def calendar_sessions():
+    return ics.sessions_for_calendar(MentoringSession.objects.all())
