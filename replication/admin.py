@@ -15,6 +15,7 @@ from .models import (
     EvaluationFigure,
     MentorContact,
     MentoringSession,
+    Notice,
     PhaseChange,
     Question,
     Replication,
@@ -141,3 +142,22 @@ class EvaluationAdmin(admin.ModelAdmin):
     list_select_related = ("replication__app", "replication__asal", "replication__penerima")
     autocomplete_fields = ("replication",)
     readonly_fields = ("recorded_by", "recorded_at")
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    """The record of the e-mails sent (each once): read here, never written by hand; deleting one would
+    send its e-mail again."""
+
+    list_display = ("kind", "key", "recipient", "sent_at")
+    list_filter = ("kind",)
+    search_fields = ("key", "recipient")
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    has_delete_permission = has_change_permission

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 READ_ONLY = {
     "registry.Region",
     "registry.MoUNotice",
+    "replication.Notice",
     "templates_repo.Fork",
     # django-axes' records of sign-in attempts: staff delete them (unlock) but never add them.
     "axes.AccessAttempt",
