@@ -48,7 +48,7 @@ def _facilitator(replication: Replication) -> str:
     return replication.fasilitator.name if replication.fasilitator else replication.fasilitator_name
 
 
-def replication_context(replication: Replication, **extra) -> dict:
+def _context(replication: Replication, **extra) -> dict:
     return {
         "replication": replication,
         "app": replication.app.name,
@@ -60,7 +60,7 @@ def replication_context(replication: Replication, **extra) -> dict:
     }
 
 
-def session_context(session: MentoringSession) -> dict:
+def _session_context(session: MentoringSession) -> dict:
     return {
         "session": session,
         "starts": timezone.localtime(session.starts_at, JAKARTA),
@@ -71,7 +71,7 @@ def session_context(session: MentoringSession) -> dict:
     }
 
 
-def render(template: str, subject, context: dict, attachments=()) -> Message:
+def _render(template: str, subject, context: dict, attachments=()) -> Message:
     """Subject and body in Bahasa Indonesia, dates and times in Asia/Jakarta."""
     with translation.override(LANGUAGE), timezone.override(JAKARTA):
         body = render_to_string(f"replication/email/{template}.txt", context)
@@ -80,8 +80,20 @@ def render(template: str, subject, context: dict, attachments=()) -> Message:
     return Message(subject=subject, body=body, attachments=list(attachments))
 
 
-def ics_attachment(session: MentoringSession) -> tuple[str, str, str]:
+def _ics_attachment(session: MentoringSession) -> tuple[str, str, str]:
     return (ics.session_filename(session), ics.session_ics(session).decode(), "text/calendar")
+
+
+def notice_message(
+    template: str, subject, replication: Replication, *, session: MentoringSession | None = None, **extra
+) -> Message:
+    """A notice's e-mail about `replication`: `replication/email/<template>.txt` and `subject` (a %-format)
+    filled with the replication's names and link, `extra`, and for a `session` its details (its .ics
+    attached)."""
+    if session is None:
+        return _render(template, subject, _context(replication, **extra))
+    context = _context(replication, **extra, **_session_context(session))
+    return _render(template, subject, context, [_ics_attachment(session)])
 
 
 def calendar_sessions():

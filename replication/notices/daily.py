@@ -11,16 +11,7 @@ from registry.permissions import Action
 
 from ..choices import CLOSED_PHASES, NoticeKind, QuestionState, Side
 from ..models import ActionItem, Question
-from .composition import (
-    JAKARTA,
-    Message,
-    calendar_sessions,
-    ics_attachment,
-    members,
-    render,
-    replication_context,
-    session_context,
-)
+from .composition import JAKARTA, Message, calendar_sessions, members, notice_message
 from .delivery import NoticeNotSent, deliver_each
 
 UNANSWERED_AFTER_WORKING_DAYS = 3
@@ -38,9 +29,8 @@ def _session_reminders(tomorrow: datetime.date):
     for session in sessions.exclude(replication__phase__in=CLOSED_PHASES).order_by("starts_at", "pk"):
 
         def compose(session=session) -> Message:
-            context = replication_context(session.replication, **session_context(session))
             subject = gettext_lazy("Tomorrow: mentoring session on %(app)s, %(topic)s")
-            return render("session_reminder", subject, context, [ics_attachment(session)])
+            return notice_message("session_reminder", subject, session.replication, session=session)
 
         key = f"session-{session.pk}-{tomorrow.isoformat()}"
         yield NoticeKind.SESSION_REMINDER, key, members(Action.ADOPT, session.replication), compose
@@ -83,14 +73,15 @@ def _unanswered_questions(today: datetime.date):
     for question in _part_of_open_replication(questions).order_by("asked_at", "pk"):
 
         def compose(question=question) -> Message:
-            context = replication_context(
+            subject = gettext_lazy("A question about %(app)s has waited 3 working days for an answer")
+            return notice_message(
+                "question_unanswered",
+                subject,
                 question.replication,
                 question=question,
                 asked=timezone.localtime(question.asked_at, JAKARTA),
                 working_days=UNANSWERED_AFTER_WORKING_DAYS,
             )
-            subject = gettext_lazy("A question about %(app)s has waited 3 working days for an answer")
-            return render("question_unanswered", subject, context)
 
         recipients = members(Action.CHANGE, question.replication, Side.ASAL, roles=[MemberRole.ADMIN])
         yield NoticeKind.QUESTION_UNANSWERED, f"question-{question.pk}", recipients, compose
@@ -107,11 +98,15 @@ def _overdue_actions(today: datetime.date):
     for item in _part_of_open_replication(items).order_by("due_on", "pk"):
 
         def compose(item=item) -> Message:
-            context = replication_context(
-                item.replication, item=item, title=item.title, side=item.get_side_display()
-            )
             subject = gettext_lazy("Action item overdue: %(title)s (%(app)s)")
-            return render("action_overdue", subject, context)
+            return notice_message(
+                "action_overdue",
+                subject,
+                item.replication,
+                item=item,
+                title=item.title,
+                side=item.get_side_display(),
+            )
 
         recipients = members(Action.CHANGE, item.replication, item.side)
         yield NoticeKind.ACTION_OVERDUE, f"action-{item.pk}-{item.due_on.isoformat()}", recipients, compose

@@ -9,15 +9,7 @@ from registry.permissions import Action
 
 from ..choices import CLOSED_PHASES, NoticeKind, RequestState, Side
 from ..models import Answer, Question, Replication
-from .composition import (
-    Message,
-    calendar_sessions,
-    ics_attachment,
-    members,
-    render,
-    replication_context,
-    session_context,
-)
+from .composition import Message, calendar_sessions, members, notice_message
 from .delivery import deliver
 
 
@@ -32,13 +24,14 @@ def _request_received(replication_id: int) -> int:
 
     def compose() -> Message:
         requester = replication.requested_by
-        context = replication_context(
+        subject = gettext_lazy("Mentoring requested: %(penerima)s asks about %(app)s")
+        return notice_message(
+            "request_received",
+            subject,
             replication,
             requester=(requester.get_full_name() or requester.username) if requester else "",
             model=replication.get_model_display(),
         )
-        subject = gettext_lazy("Mentoring requested: %(penerima)s asks about %(app)s")
-        return render("request_received", subject, context)
 
     recipients = members(Action.CHANGE, replication, Side.ASAL)
     return deliver(NoticeKind.REQUEST_RECEIVED, f"replication-{replication.pk}", recipients, compose)
@@ -50,14 +43,12 @@ def _request_answered(replication_id: int) -> int:
         return 0
 
     def compose() -> Message:
-        context = replication_context(
-            replication, accepted=replication.request_state == RequestState.ACCEPTED
-        )
-        if context["accepted"]:
+        accepted = replication.request_state == RequestState.ACCEPTED
+        if accepted:
             subject = gettext_lazy("Mentoring accepted: %(asal)s will mentor you on %(app)s")
         else:
             subject = gettext_lazy("Mentoring declined: %(asal)s on %(app)s")
-        return render("request_answered", subject, context)
+        return notice_message("request_answered", subject, replication, accepted=accepted)
 
     recipients = members(Action.CHANGE, replication, Side.PENERIMA)
     return deliver(NoticeKind.REQUEST_ANSWERED, f"replication-{replication.pk}", recipients, compose)
@@ -71,7 +62,7 @@ def _question_asked(question_id: int) -> int:
 
     def compose() -> Message:
         subject = gettext_lazy("New question about %(app)s from %(penerima)s")
-        return render("question_asked", subject, replication_context(replication, question=question))
+        return notice_message("question_asked", subject, replication, question=question)
 
     recipients = members(Action.ADOPT, replication, Side.ASAL, Side.FASILITATOR)
     return deliver(NoticeKind.QUESTION_ASKED, f"question-{question.pk}", recipients, compose)
@@ -86,14 +77,15 @@ def _question_answered(answer_id: int) -> int:
 
     def compose() -> Message:
         author = answer.author
-        context = replication_context(
+        subject = gettext_lazy("Your question about %(app)s was answered")
+        return notice_message(
+            "question_answered",
+            subject,
             replication,
             question=question,
             answer=answer,
             author=(author.get_full_name() or author.username) if author else "",
         )
-        subject = gettext_lazy("Your question about %(app)s was answered")
-        return render("question_answered", subject, context)
 
     recipients = members(Action.CHANGE, replication, Side.PENERIMA)
     asker = question.asked_by
@@ -111,12 +103,12 @@ def _session_scheduled(session_id: int) -> int:
     replication = session.replication
 
     def compose() -> Message:
-        context = replication_context(replication, changed=session.sequence > 0, **session_context(session))
-        if context["changed"]:
+        changed = session.sequence > 0
+        if changed:
             subject = gettext_lazy("Mentoring session changed: %(app)s, %(topic)s")
         else:
             subject = gettext_lazy("Mentoring session scheduled: %(app)s, %(topic)s")
-        return render("session_scheduled", subject, context, [ics_attachment(session)])
+        return notice_message("session_scheduled", subject, replication, session=session, changed=changed)
 
     recipients = members(Action.ADOPT, replication)
     key = f"session-{session.pk}-{session.sequence}"
