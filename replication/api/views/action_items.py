@@ -2,21 +2,19 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from rest_framework import viewsets
 
 from ... import selectors, services
 from ...filtersets import ActionItemFilterSet
 from ..serializers import ActionItemSerializer
-from .common import WRITE_METHODS
+from .common import PatchModelViewSet
 
 
-class ActionItemViewSet(viewsets.ModelViewSet):
+class ActionItemViewSet(PatchModelViewSet):
     """A replication's action plan: read by the members of its regions and staff, kept by their
     editors/admins. `overdue`: due before today (Asia/Jakarta) and not done."""
 
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilterSet
-    http_method_names = WRITE_METHODS
     denied_messages = dict.fromkeys(
         ("PATCH", "DELETE"),
         gettext_lazy("Only the replication's regions' editors and administrators keep its plan."),

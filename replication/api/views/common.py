@@ -1,9 +1,7 @@
 """What the replication API's viewsets share."""
 
-from rest_framework import status
+from rest_framework import status, viewsets
 from rest_framework.response import Response
-
-WRITE_METHODS = ["get", "post", "patch", "delete", "head", "options"]
 
 
 def created_response(data, location: str) -> Response:
@@ -25,3 +23,9 @@ class DetailResponseMixin:
         if created:
             return created_response(data, data["url"])
         return Response(data)
+
+
+class PatchModelViewSet(viewsets.ModelViewSet):
+    """Read, create, change with PATCH (the services take the fields sent; there is no PUT), delete."""
+
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]

@@ -1,21 +1,19 @@
 """Mentor contacts, managed by the app's owner region."""
 
 from django.utils.translation import gettext_lazy
-from rest_framework import viewsets
 
 from ... import selectors, services
 from ...filtersets import MentorContactFilterSet
 from ..serializers import MentorContactSerializer
-from .common import WRITE_METHODS
+from .common import PatchModelViewSet
 
 
-class MentorContactViewSet(viewsets.ModelViewSet):
+class MentorContactViewSet(PatchModelViewSet):
     """Whom to ask about an app ("tempat bertanya"): people of the app's owner region, managed by its
     editors/admins. E-mail, phone and WhatsApp link only for signed-in members of a region and staff."""
 
     serializer_class = MentorContactSerializer
     filterset_class = MentorContactFilterSet
-    http_method_names = WRITE_METHODS
     denied_messages = dict.fromkeys(
         ("PATCH", "DELETE"),
         gettext_lazy("Only the app's owner region's editors and administrators manage its contacts."),

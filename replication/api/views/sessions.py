@@ -13,7 +13,6 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 
@@ -31,7 +30,7 @@ from ..serializers import (
     MentoringSessionSerializer,
     MentoringSessionWriteSerializer,
 )
-from .common import WRITE_METHODS, DetailResponseMixin, created_response
+from .common import DetailResponseMixin, PatchModelViewSet, created_response
 
 SESSION_EXAMPLE = OpenApiExample(
     "A bimtek at Balai Kota Semarang (Asia/Jakarta, +07:00)",
@@ -63,13 +62,12 @@ MATERIAL_ID = OpenApiParameter("mid", int, OpenApiParameter.PATH, description="T
         request=MentoringSessionWriteSerializer, responses=MentoringSessionSerializer
     ),
 )
-class MentoringSessionViewSet(DetailResponseMixin, viewsets.ModelViewSet):
+class MentoringSessionViewSet(DetailResponseMixin, PatchModelViewSet):
     """Bimtek sessions of replications, public to read; scheduled by the originating region's (or the
     facilitator's) editors/admins. Times carry their offset; Asia/Jakarta is +07:00."""
 
     serializer_class = detail_serializer_class = MentoringSessionSerializer
     filterset_class = MentoringSessionFilterSet
-    http_method_names = WRITE_METHODS
     denied_messages = dict.fromkeys(
         ("POST", "PATCH", "DELETE"),
         gettext_lazy("Only the replication's regions' editors and administrators can do this."),
