@@ -98,9 +98,9 @@ def request_regions(user, app: App) -> QuerySet[Region]:
 def request_mous(user, app: App) -> QuerySet[MoU]:
     """MoUs a request may run under: those the app's owner signed with one of `user`'s regions (the
     service checks that the chosen region is a party)."""
-    mous = MoU.objects.filter(parties__region=app.owner_region_id)
-    if not user.is_staff:
-        mous = mous.filter(parties__region__in=request_regions(user, app).values("code"))
+    mous = MoU.objects.filter(parties__region=app.owner_region_id).filter(
+        parties__region__in=request_regions(user, app).values("code")
+    )
     return MoU.objects.filter(pk__in=mous.values("pk")).order_by("-signed_on", "title")
 
 

@@ -2,13 +2,12 @@
 they get, in Bahasa Indonesia with dates and times in Asia/Jakarta."""
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from registry.permissions import Action, members_who_may
+from registry.permissions import Action, members_who_may, region_admins
 
 from .. import ics
 from ..choices import Side
@@ -34,11 +33,12 @@ def _emails(memberships) -> set[str]:
     return set(memberships.exclude(user__email="").values_list("user__email", flat=True))
 
 
-def members(action: Action, replication: Replication, *sides: Side, roles: Iterable[str] | None = None):
-    memberships = members_who_may(action, replication.region_codes(*sides))
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
-    return _emails(memberships)
+def members(action: Action, replication: Replication, *sides: Side) -> set[str]:
+    return _emails(members_who_may(action, replication.region_codes(*sides)))
+
+
+def admins(replication: Replication, *sides: Side) -> set[str]:
+    return _emails(region_admins(replication.region_codes(*sides)))
 
 
 # Composition ---------------------------------------------------------------------------------------

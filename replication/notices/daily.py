@@ -6,12 +6,11 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from registry.choices import MemberRole
 from registry.permissions import Action
 
 from ..choices import CLOSED_PHASES, NoticeKind, QuestionState, Side
 from ..models import ActionItem, Question
-from .composition import JAKARTA, Message, calendar_sessions, members, notice_message
+from .composition import JAKARTA, Message, admins, calendar_sessions, members, notice_message
 from .delivery import NoticeNotSent, deliver_each
 
 UNANSWERED_AFTER_WORKING_DAYS = 3
@@ -83,7 +82,7 @@ def _unanswered_questions(today: datetime.date):
                 working_days=UNANSWERED_AFTER_WORKING_DAYS,
             )
 
-        recipients = members(Action.CHANGE, question.replication, Side.ASAL, roles=[MemberRole.ADMIN])
+        recipients = admins(question.replication, Side.ASAL)
         yield NoticeKind.QUESTION_UNANSWERED, f"question-{question.pk}", recipients, compose
 
 

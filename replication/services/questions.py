@@ -32,11 +32,10 @@ def answer_post(*, user, question: Question, body: str) -> Answer:
     the first time, measures the time to it), or a follow-up of the recipient (which opens it again)."""
     question = Question.objects.select_for_update().select_related("replication").get(pk=question.pk)
     replication = question.replication
-    if permissions.may_on_replication(user, "answer", replication):
-        side = Side.FASILITATOR if _is_facilitator(user, replication) else Side.ASAL
-    elif permissions.may_on_replication(user, "ask", replication):
-        side = Side.PENERIMA
-    else:
+    side = permissions.acting_side(user, "answer", replication) or permissions.acting_side(
+        user, "ask", replication
+    )
+    if side is None:
         raise PermissionDenied(_("Only the replication's regions take part in its questions."))
     if question.state == QuestionState.CLOSED:
         raise ValidationError({"question": _("This question is closed.")})
@@ -51,13 +50,6 @@ def answer_post(*, user, question: Question, body: str) -> Answer:
         notify(NoticeKind.QUESTION_ANSWERED, answer.pk)
     question.save(update_fields=["state", "first_answered_at"])
     return answer
-
-
-def _is_facilitator(user, replication: Replication) -> bool:
-    if user.is_staff or not replication.fasilitator_id:
-        return False
-    codes = permissions.member_region_codes(user, permissions.Action.ADOPT)
-    return replication.fasilitator_id in codes and replication.asal_id not in codes
 
 
 @transaction.atomic

@@ -90,7 +90,7 @@ def render_detail(request, replication: Replication, *, status: int = 200, **bou
         "sessions": sessions,
         "now": timezone.now(),
         "items": items,
-        "plan_visible": user.is_authenticated and (user.is_staff or any(rights.values()) or bool(items)),
+        "plan_visible": any(rights.values()) or bool(items),
         "questions": questions,
         "evaluation": getattr(replication, "evaluation", None),
         **forms,
