@@ -1,9 +1,9 @@
 """Reads of replication and mentoring that more than one caller needs (pages, panels, the API)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, QuerySet
 
 from catalog.models import App
+from config.queries import count_of
 from registry import permissions
 from registry.models import MoU, Region
 
@@ -107,22 +107,11 @@ def request_mous(user, app: App) -> QuerySet[MoU]:
 # The API's lists and details (replication/api/views.py) ---------------------------------------------
 
 
-def _count_of(model) -> Coalesce:
-    """The number of `model` rows of the outer replication, as a subquery (no join, no GROUP BY)."""
-    rows = (
-        model.objects.filter(replication=OuterRef("pk"))
-        .order_by()
-        .values("replication")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
 def with_counts(replications: QuerySet[Replication]) -> QuerySet[Replication]:
     """`replications` annotated with `session_count` and `question_count`."""
     return replications.annotate(
-        session_count=_count_of(MentoringSession), question_count=_count_of(Question)
+        session_count=count_of(MentoringSession, "replication"),
+        question_count=count_of(Question, "replication"),
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from config.errors import error_dict
 from registry.models import Region
 
 from ..models import App, default_platforms
@@ -59,9 +60,8 @@ def check_rows(
 
 
 def message_dict(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {NON_FIELD_ERRORS: exc.messages}
+    """A row's errors by column, those of no column under NON_FIELD_ERRORS (config.errors maps them)."""
+    return error_dict(exc, non_field_key=NON_FIELD_ERRORS)
 
 
 def _choice_lookup(choice_class) -> dict[str, str]:

@@ -11,10 +11,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from config.queries import count_of
 from registry import permissions
 from registry.models import Region
 
@@ -78,14 +77,7 @@ def _save_event(adoption: Adoption, event: AdoptionEvent, *, existed: bool) -> A
 
 
 def recount_adoptions(*, app_ids: Iterable[int]) -> None:
-    counts = (
-        Adoption.objects.filter(app=OuterRef("pk"))
-        .order_by()
-        .values("app")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    App.objects.filter(pk__in=list(app_ids)).update(adoption_count=Coalesce(Subquery(counts), 0))
+    App.objects.filter(pk__in=list(app_ids)).update(adoption_count=count_of(Adoption, "app"))
 
 
 @transaction.atomic
