@@ -20,8 +20,8 @@ Pages that take panels (name: where the panels go):
 Why a registry and not template inheritance: with ``{% extends %}`` the higher app must also own the
 view that picks its template, which is how the same URL came to be registered twice; and two higher
 apps could never both extend one page. A registry lets any number of apps add to a page in a stated
-order, keeps the dependency direction (registry <- catalog <- replication <- templates_repo), and the page's owner
-keeps its view.
+order, keeps the dependency direction (registry <- catalog <- replication <- templates_repo), and the
+page's owner keeps its view.
 """
 
 from collections.abc import Callable, Mapping

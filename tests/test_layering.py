@@ -1,5 +1,5 @@
-"""The dependency direction registry <- catalog <- replication <- templates_repo: a lower app imports nothing of a
-higher one (a higher app adds to a lower app's page through registry.panels instead)."""
+"""The dependency direction registry <- catalog <- replication <- templates_repo: a lower app imports
+nothing of a higher one (a higher app adds to a lower app's page through registry.panels instead)."""
 
 import ast
 from pathlib import Path
