@@ -12,6 +12,7 @@ from config.errors import form_errors
 from config.uploads import file_response
 from registry import permissions
 from registry.models import Region
+from replication import panels as replication_panels
 
 from . import selectors, services
 from .choices import ForkStatus
@@ -61,7 +62,9 @@ class TemplateDetailView(DetailView):
             .filter(template=self.object)
             .select_related("region")[:10]
         )
-        return super().get_context_data(version=version, forks=forks, **kwargs)
+        # Whom to ask about the app this template reproduces: the replication app's panel, as on the app page.
+        contacts = replication_panels.app_contacts(self.request, self.object.app) if self.object.app else None
+        return super().get_context_data(version=version, forks=forks, contacts=contacts, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()

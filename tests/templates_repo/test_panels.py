@@ -56,3 +56,17 @@ def test_the_copy_panel_runs_one_query_however_many_templates(client, library):
         )
     assert count() == before
     assert client.get(url).content.decode().count("Buat salinan") == 4
+
+
+def test_the_template_page_shows_whom_to_ask_about_its_app(client, library):
+    from tests.conftest import member_of
+
+    factories.MentorContactFactory(
+        app=library.app, name="Mentor Pelaporan", email="pelaporan@example.test", phone="6281234567890"
+    )
+    html = client.get(library.get_absolute_url()).content.decode()
+    assert "Tempat bertanya" in html and "Mentor Pelaporan" in html
+    assert "pelaporan@example.test" not in html and "wa.me" not in html  # officials only
+    client.force_login(member_of("64.74", "viewer"))
+    html = client.get(library.get_absolute_url()).content.decode()
+    assert "pelaporan@example.test" in html and "https://wa.me/6281234567890" in html
