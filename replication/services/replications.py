@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.models import App
 from registry import permissions
@@ -23,7 +24,14 @@ def _check_mou(mou: MoU | None, asal: Region, penerima: Region) -> None:
     missing = [region.name for region in (asal, penerima) if region.code not in parties]
     if missing:
         raise ValidationError(
-            {"mou": _("%(regions)s is not a party to this MoU.") % {"regions": ", ".join(missing)}}
+            {
+                "mou": ngettext(
+                    "%(regions)s is not a party to this MoU.",
+                    "%(regions)s are not parties to this MoU.",
+                    len(missing),
+                )
+                % {"regions": ", ".join(missing)}
+            }
         )
 
 
