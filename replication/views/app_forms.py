@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,7 +28,8 @@ class RequestView(View):
         return RequestForm(
             data,
             regions=selectors.request_regions(request.user, app),
-            facilitators=Region.objects.order_by("code"),
+            # The 38 provinces first (the usual facilitators), then regencies and cities by province.
+            facilitators=Region.objects.order_by(F("province").asc(nulls_first=True), "name"),
             mous=selectors.request_mous(request.user, app),
         )
 

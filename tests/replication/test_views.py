@@ -4,6 +4,7 @@ user the service refuses gets a 403, a visitor the sign-in page."""
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -459,3 +460,11 @@ def test_list_filters_with_the_filterset_and_refuses_bad_filters(client, app):
     assert "Kabupaten Batang" in page.text and "Kota Bontang" not in page.text
     assert "Kota Bontang" in client.get("/replikasi/", {"region": BONTANG}).text
     assert client.get("/replikasi/", {"phase": "nonsense"}).status_code == 400
+
+
+def test_the_request_form_offers_the_provinces_first_as_facilitators(client, app, penerima_editor):
+    client.force_login(penerima_editor)
+    html = client.get("/replikasi/minta/program-pelaporan/").content.decode()
+    select = html[html.index('name="fasilitator"') :]
+    first_codes = re.findall(r'<option value="([\d.]+)"', select)[:38]
+    assert first_codes and all("." not in code for code in first_codes)  # 38 province codes, no regency
