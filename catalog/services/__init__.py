@@ -5,7 +5,7 @@ adoptions   who uses which app
 publiccode  the import of a publiccode.yml document
 """
 
-from ..cache import CATALOG_VERSION_KEY, catalog_changed, catalog_version
+from ..cache import catalog_changed
 from .adoptions import (
     adoption_note_event,
     adoption_record,
@@ -36,7 +36,6 @@ from .publiccode import app_import_publiccode
 __all__ = [
     "APP_DESCRIPTION_FIELDS",
     "APP_FIELDS",
-    "CATALOG_VERSION_KEY",
     "SEARCH_CONFIG",
     "ContactInput",
     "FigureInput",
@@ -55,7 +54,6 @@ __all__ = [
     "app_validate_mous",
     "apps_changed",
     "catalog_changed",
-    "catalog_version",
     "recount_adoptions",
     "search_document",
     "unique_slug",
