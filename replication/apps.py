@@ -9,6 +9,12 @@ class ReplicationConfig(AppConfig):
 
     def ready(self):
         # This app's panels on lower apps' pages (registry/panels.py); the pages keep their own views.
-        from . import panels, tasks  # noqa: F401 (tasks: registered in every process, as queued by name)
+        from catalog.signals import app_mentors_declared
+
+        from . import panels, receivers, tasks  # noqa: F401 (tasks: registered in every process, queued by name)
 
         panels.register()
+        # The mentors a publiccode.yml import declares are recorded as this app's mentor contacts.
+        app_mentors_declared.connect(
+            receivers.app_mentors_declared, dispatch_uid="replication.mentors_declared"
+        )

@@ -11,6 +11,10 @@ regions (exact Region names) are recorded as unverified adoptions when not recor
 regions the importing user may record adoptions for (registry.permissions; the others are skipped and
 noted; an import with no user, from the command line, records them all); existing adoptions are never
 removed. Anything the import could not apply is appended to `notes` when a list is given.
+
+The document's mentors (x-lumbung.mentors) are kept as the app's mentor contacts (AppContact, which the
+export writes back) and announced through `catalog.signals.app_mentors_declared` in the same
+transaction: whom to ask about an app is the replication app's to show, and the catalog may not import it.
 """
 
 import datetime
@@ -30,6 +34,7 @@ from ..publiccode.export import owner_contact
 from ..publiccode.reading import PathErrors, document_error
 from ..publiccode.schema import publiccode_parse
 from ..publiccode.vocabulary import CATEGORY_MAP, EXTENSION_KEY, category_from_tags, lumbung_slug
+from ..signals import app_mentors_declared
 from .adoptions import adoption_record_unverified
 from .apps import ContactInput, agency_of, app_create, app_update
 
@@ -179,6 +184,7 @@ def app_import_publiccode(
     if has_extension:
         mentors = _contact_inputs(extension.get("mentors"), ContactRole.MENTOR)
         _check_contact_lengths(mentors, f"{EXTENSION_KEY}.mentors", errors)
+    declared_mentors = mentors
     errors.raise_if_any()
 
     try:
@@ -291,7 +297,23 @@ def app_import_publiccode(
         _record_used_by(app=app, names=doc.get("usedBy") or [], notes=notes, recorded_by=created_by)
     except ValidationError as exc:
         raise _with_paths(exc) from exc
+    if declared_mentors is not None:
+        _declare_mentors(app=app, mentors=declared_mentors, notes=notes)
     return app, created
+
+
+def _declare_mentors(*, app: App, mentors: list[ContactInput], notes: list[str]) -> None:
+    """Tell the higher apps (catalog.signals) the mentors the document declared; a receiver's refusal
+    keyed "[<index>].<key>" is reported under x-lumbung.mentors."""
+    path = f"{EXTENSION_KEY}.mentors"
+    try:
+        app_mentors_declared.send(sender=App, app=app, mentors=list(mentors), notes=notes)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise ValidationError({path: exc.messages}) from exc
+        raise ValidationError(
+            {f"{path}{key}": messages for key, messages in exc.message_dict.items()}
+        ) from exc
 
 
 def _release_date(value) -> datetime.date | None:
