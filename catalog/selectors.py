@@ -189,3 +189,12 @@ def region_adoptions(region: Region) -> QuerySet[Adoption]:
 
 def mou_apps(mou: MoU) -> QuerySet[App]:
     return mou.apps.select_related("owner_region").order_by("name")
+
+
+def adoptions_to_confirm(region: Region) -> QuerySet[Adoption]:
+    """The region's uses of apps that someone else recorded for it (not verified), by app."""
+    return (
+        Adoption.objects.filter(region=region, verified=False)
+        .select_related("app", "app__owner_region")
+        .order_by("app__name", "pk")
+    )

@@ -2,19 +2,30 @@
 
 from itertools import islice, takewhile
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
+from config.errors import form_errors
 from config.uploads import IMAGE_TYPES, file_response, image_type
+from registry import permissions
+from registry.models import Region
 
-from . import selectors
+from . import selectors, services
 from .cache import cached
 from .choices import AppCategory, ContactRole, DevelopmentStatus, SortOrder
-from .models import Screenshot
+from .forms import AppForm
+from .models import Adoption, App, Screenshot
 
 PAGE_SIZE = 20
 SCREENSHOT_TYPES = {content_type for _extension, content_type in IMAGE_TYPES.values()}
@@ -97,6 +108,7 @@ class AppDetailView(DetailView):
         return super().get_context_data(
             lineage=list(islice(lineage, 10)),
             maintainers=[c for c in contacts if c.role != ContactRole.MENTOR],
+            may_change=permissions.may(self.request.user, permissions.Action.CHANGE, [app.owner_region_id]),
             **kwargs,
         )
 
@@ -115,3 +127,67 @@ def screenshot_image(request, slug: str, pk: int):
         raise Http404
     filename = f"{slug}-{shot.pk}.{extension}"
     return file_response(shot.image, content_type=content_type, filename=filename, as_attachment=False)
+
+
+# A region's own writes from the web: its apps, its adoptions ------------------------------------------
+
+
+class AppFormView(LoginRequiredMixin, View):
+    """Adding the region's app to the catalog (`/wilayah-saya/<code>/aplikasi-baru/`) or changing it
+    (`/aplikasi/<slug>/ubah/`): the owner region's editors and administrators, and staff."""
+
+    template_name = "catalog/app_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.app, self.region = self.get_objects(**kwargs)
+        if not permissions.may(request.user, permissions.Action.CHANGE, [self.region.code]):
+            raise PermissionDenied(_("Only the region's editors and administrators can write its apps."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_objects(self, **kwargs) -> tuple[App | None, Region]:
+        if "slug" in kwargs:
+            app = get_object_or_404(App.objects.select_related("owner_region"), slug=kwargs["slug"])
+            return app, app.owner_region
+        return None, get_object_or_404(Region, code=kwargs["code"])
+
+    def _render(self, form, status=200):
+        context = {"form": form, "app": self.app, "region": self.region}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, **kwargs):
+        return self._render(AppForm(instance=self.app, region=self.region))
+
+    def post(self, request, **kwargs):
+        form = AppForm(request.POST, instance=self.app, region=self.region)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            mous = list(data.pop("mous"))
+            try:
+                if self.app is None:
+                    app = services.app_create(
+                        owner_region=self.region, created_by=request.user, mous=mous, **data
+                    )
+                else:
+                    app = services.app_update(app=self.app, mous=mous, **data)
+            except ValidationError as exc:
+                for field, errors in form_errors(exc).items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("The app is saved in the catalog."))
+                return redirect(app.get_absolute_url())
+        return self._render(form, status=400)
+
+
+@require_POST
+@login_required
+def adoption_confirm(request, code: str, pk: int):
+    """A member of the adopting region confirms a use of an app recorded on its behalf."""
+    adoption = get_object_or_404(Adoption.objects.select_related("app", "region"), pk=pk, region=code)
+    services.adoption_confirm(adoption=adoption, confirmed_by=request.user)
+    messages.success(
+        request,
+        _("Confirmed: %(region)s uses %(app)s.") % {"region": adoption.region.name, "app": adoption.app.name},
+    )
+    return redirect(reverse("registry:workspace", kwargs={"code": code}) + "#adopsi")

@@ -155,7 +155,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "registry:workspace-index"  # a member lands on their region's workspace
 LOGOUT_REDIRECT_URL = "/"
 
 # Internationalisation: Bahasa Indonesia first, English second ----------------------------------------

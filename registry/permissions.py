@@ -55,6 +55,7 @@ __all__ = [
     "may",
     "may_expression",
     "may_on_replication",
+    "may_open_workspace",
     "may_read_history",
     "may_see_contact_details",
     "member_region_codes",
@@ -273,6 +274,14 @@ def adoption_region_codes(user: User, region_codes: Iterable[str]) -> set[str]:
     if user.is_staff:
         return codes
     return codes & member_region_codes(user, Action.ADOPT)
+
+
+def may_open_workspace(user: User | None, region_code: str) -> bool:
+    """A region's workspace ("Wilayah saya": its copies, replications, questions and deadlines) is for
+    its members, whatever their role, and staff."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_staff or region_code in member_region_codes(user))
 
 
 def may_read_history(user: User) -> bool:

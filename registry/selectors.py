@@ -1,10 +1,14 @@
 """Reads shared by the web pages, the API, the admin and the tasks."""
 
+import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Agency, MoU, MoUParty, Region, StudyVisit
+from .choices import MoUStatus
+from .models import Agency, Membership, MoU, MoUParty, Region, StudyVisit
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -136,3 +140,24 @@ def visit_list() -> QuerySet[StudyVisit]:
 
 def visits_of_region(region: Region) -> QuerySet[StudyVisit]:
     return visit_list().filter(Q(visiting_region=region) | Q(host_regions=region)).distinct()
+
+
+def workspace_memberships(user) -> QuerySet[Membership]:
+    """The regions `user` acts for, with the role, by name: the workspaces they may open."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user.pk).select_related("region").order_by("region__name")
+
+
+def mous_ending(region: Region, *, within_days: int, today: datetime.date | None = None) -> QuerySet[MoU]:
+    """The region's active MoUs whose end date falls within the next `within_days` days, soonest first."""
+    today = today or timezone.localdate()
+    return (
+        mous_of_region(region)
+        .filter(
+            current_status=MoUStatus.ACTIVE,
+            ends_on__gte=today,
+            ends_on__lte=today + datetime.timedelta(days=within_days),
+        )
+        .order_by("ends_on", "pk")
+    )

@@ -1,8 +1,11 @@
 """Server-rendered pages of the registry. They filter with the same FilterSets as the API."""
 
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -70,6 +73,7 @@ class RegionDetailView(DetailView):
             partners=selectors.region_partners(region),
             visits=selectors.visits_of_region(region),
             regencies=region.regencies.order_by("code") if region.kind == RegionKind.PROVINCE else None,
+            may_open_workspace=permissions.may_open_workspace(self.request.user, region.code),
             **kwargs,
         )
 
@@ -120,3 +124,48 @@ class StudyVisitListView(FilteredListView):
 
     def get_queryset(self):
         return selectors.visit_list()
+
+
+# "Wilayah saya": a member's region after sign-in ------------------------------------------------------
+
+MOU_ENDING_DAYS = 90
+
+
+class WorkspaceIndexView(LoginRequiredMixin, TemplateView):
+    """Where sign-in lands: straight to the workspace of the member's region, or a choice among the
+    regions they act for; a user of no region is told so (staff reach any region's from its page)."""
+
+    template_name = "registry/workspace_index.html"
+
+    def get(self, request, *args, **kwargs):
+        memberships = list(selectors.workspace_memberships(request.user))
+        if len(memberships) == 1:
+            return redirect("registry:workspace", code=memberships[0].region_id)
+        return self.render_to_response(self.get_context_data(memberships=memberships))
+
+
+class WorkspaceView(LoginRequiredMixin, DetailView):
+    """A region's workspace: what waits for its members (questions to answer, action items due, adoptions
+    to confirm, MoUs ending) and what it has (replications, copies, apps). The sections of other apps are
+    their panels on "registry:workspace:todo" and "registry:workspace"."""
+
+    template_name = "registry/workspace.html"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    context_object_name = "region"
+    queryset = Region.objects.select_related("province")
+
+    def get_object(self, queryset=None):
+        region = super().get_object(queryset)
+        if not permissions.may_open_workspace(self.request.user, region.code):
+            raise PermissionDenied(_("Only the region's members can open its workspace."))
+        return region
+
+    def get_context_data(self, **kwargs):
+        region = self.object
+        return super().get_context_data(
+            memberships=selectors.workspace_memberships(self.request.user),
+            mous_ending=selectors.mous_ending(region, within_days=MOU_ENDING_DAYS),
+            mou_ending_days=MOU_ENDING_DAYS,
+            **kwargs,
+        )

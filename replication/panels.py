@@ -1,15 +1,18 @@
 """Replication's panels on the catalog's app page (see registry.panels): whom to ask, asking to be
 mentored, and the app's replications with what other regions learnt."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import App
 from registry import permissions
 from registry.panels import register_panel
 
 from . import selectors
-from .choices import CLOSED_PHASES, Phase
+from .choices import CLOSED_PHASES, Phase, Side
 from .models import Replication
 
 
@@ -64,7 +67,57 @@ def app_replications(request, app: App) -> dict | None:
     }
 
 
+# A region's workspace (registry:workspace) ---------------------------------------------------------
+
+WORKSPACE_DUE_DAYS = 14  # action items due within two weeks are shown, with the overdue ones
+WORKSPACE_LIST_LIMIT = 50  # per list; the replication list (filtered by the region) has them all
+
+
+def workspace_todo(request, region) -> dict:
+    """What waits for the region's answer: mentoring requests, open questions, action items due."""
+    today = timezone.localdate()
+    items = list(
+        selectors.workspace_action_items(region, until=today + timedelta(days=WORKSPACE_DUE_DAYS))[
+            :WORKSPACE_LIST_LIMIT
+        ]
+    )
+    for item in items:
+        item.overdue = item.due_on < today
+    return {
+        "pending_requests": list(selectors.workspace_requests(region)[:WORKSPACE_LIST_LIMIT]),
+        "waiting_questions": list(selectors.workspace_questions(region)[:WORKSPACE_LIST_LIMIT]),
+        "due_items": items,
+        "due_days": WORKSPACE_DUE_DAYS,
+    }
+
+
+def workspace_replications(request, region) -> dict:
+    """The region's replications as daerah asal, penerima and fasilitator, with phase and next session."""
+    replications = list(selectors.workspace_replications(region)[: 3 * WORKSPACE_LIST_LIMIT])
+    by_side = {side: [] for side in Side}
+    for replication in replications:
+        for side, code in (
+            (Side.ASAL, replication.asal_id),
+            (Side.PENERIMA, replication.penerima_id),
+            (Side.FASILITATOR, replication.fasilitator_id),
+        ):
+            if code == region.code:
+                by_side[side].append(replication)
+    return {
+        "replication_sides": [(side, by_side[side][:WORKSPACE_LIST_LIMIT]) for side in Side],
+        "replication_list_url": f"{reverse('replication:replication-list')}?region={region.code}",
+    }
+
+
 def register() -> None:
+    register_panel(
+        "registry:workspace:todo", template="replication/panels/workspace_todo.html", context=workspace_todo
+    )
+    register_panel(
+        "registry:workspace",
+        template="replication/panels/workspace_replications.html",
+        context=workspace_replications,
+    )
     register_panel(
         "catalog:app-detail", template="replication/panels/app_request.html", context=app_request, order=150
     )

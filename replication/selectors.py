@@ -1,13 +1,16 @@
 """Reads of replication and mentoring that more than one caller needs (pages, panels, the API)."""
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+
+from django.db.models import BooleanField, Case, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.utils import timezone
 
 from catalog.models import App
 from config.queries import count_of
 from registry import permissions
 from registry.models import MoU, Region
 
-from .choices import QuestionState
+from .choices import CLOSED_PHASES, Phase, QuestionState, RequestState, Side
 from .models import ActionItem, Answer, MentorContact, MentoringSession, PhaseChange, Question, Replication
 
 REPLICATION_RELATED = ("app", "asal", "penerima", "fasilitator")
@@ -148,3 +151,69 @@ def question_list(user, *, with_answers: bool = False) -> QuerySet[Question]:
             Prefetch("answers", queryset=Answer.objects.select_related("author"))
         )
     return questions
+
+
+# A region's workspace ("Wilayah saya", registry:workspace) ------------------------------------------
+
+
+def _of_region(code: str, prefix: str = "") -> Q:
+    """The rows whose replication has the region `code` on any side."""
+    return (
+        Q(**{f"{prefix}asal": code}) | Q(**{f"{prefix}penerima": code}) | Q(**{f"{prefix}fasilitator": code})
+    )
+
+
+def workspace_replications(region: Region) -> QuerySet[Replication]:
+    """The region's replications on any side (cancelled ones left out), open ones first, each with the
+    start of its next session (`next_session_at`, `next_session_date_only`)."""
+    upcoming = MentoringSession.objects.filter(
+        replication=OuterRef("pk"), ends_at__gte=timezone.now()
+    ).order_by("starts_at")
+    return (
+        Replication.objects.filter(_of_region(region.code))
+        .exclude(phase=Phase.DIBATALKAN)
+        .select_related(*REPLICATION_RELATED)
+        .annotate(
+            next_session_at=Subquery(upcoming.values("starts_at")[:1]),
+            next_session_date_only=Subquery(upcoming.values("date_only")[:1]),
+            closed=Case(When(phase__in=CLOSED_PHASES, then=True), default=False, output_field=BooleanField()),
+        )
+        .order_by("closed", F("next_session_at").asc(nulls_last=True), "-updated_at", "-id")
+    )
+
+
+def workspace_requests(region: Region) -> QuerySet[Replication]:
+    """Requests to be mentored that wait for the region's answer (it is their daerah asal)."""
+    return (
+        Replication.objects.filter(asal=region.code, request_state=RequestState.PENDING)
+        .exclude(phase__in=CLOSED_PHASES)
+        .select_related("app", "penerima")
+        .order_by("created_at", "id")
+    )
+
+
+def workspace_questions(region: Region) -> QuerySet[Question]:
+    """Open questions the region is to answer: those asked in its replications as asal or fasilitator,
+    oldest first (the time to a first answer is measured)."""
+    return (
+        Question.objects.filter(state=QuestionState.OPEN)
+        .filter(Q(replication__asal=region.code) | Q(replication__fasilitator=region.code))
+        .select_related("replication__app", "replication__penerima")
+        .order_by("asked_at", "id")
+    )
+
+
+def workspace_action_items(region: Region, *, until: datetime.date) -> QuerySet[ActionItem]:
+    """The action items the region is responsible for, not done, due on or before `until` (overdue ones
+    included), in open replications, soonest first."""
+    mine = (
+        Q(side=Side.ASAL, replication__asal=region.code)
+        | Q(side=Side.PENERIMA, replication__penerima=region.code)
+        | Q(side=Side.FASILITATOR, replication__fasilitator=region.code)
+    )
+    return (
+        ActionItem.objects.filter(mine, done_at__isnull=True, due_on__lte=until)
+        .exclude(replication__phase__in=CLOSED_PHASES)
+        .select_related("replication__app", "replication__asal", "replication__penerima")
+        .order_by("due_on", "id")
+    )

@@ -1,6 +1,8 @@
 """The template library's panels on lower apps' pages (see registry.panels): "spin up a copy" on the
 catalog's app page, and a replication's copies on its page."""
 
+from django.core.paginator import Paginator
+
 from catalog.models import App
 from registry.panels import register_panel
 from replication.models import Replication
@@ -28,6 +30,16 @@ def replication_forks(request, replication: Replication) -> dict | None:
     return {"replication_forks": forks} if forks else None
 
 
+WORKSPACE_FORKS_PER_PAGE = 20
+
+
+def workspace_forks(request, region) -> dict:
+    """All the region's copies, newest first, a page at a time (`?salinan=N`; a page past the end
+    shows the last one)."""
+    paginator = Paginator(selectors.region_forks(region), WORKSPACE_FORKS_PER_PAGE)
+    return {"fork_page": paginator.get_page(request.GET.get("salinan"))}
+
+
 def register() -> None:
     register_panel(
         "catalog:app-detail", template="templates_repo/panels/app_templates.html", context=app_templates
@@ -36,4 +48,10 @@ def register() -> None:
         "replication:replication-detail",
         template="templates_repo/panels/replication_forks.html",
         context=replication_forks,
+    )
+    register_panel(
+        "registry:workspace",
+        template="templates_repo/panels/workspace_forks.html",
+        context=workspace_forks,
+        order=200,
     )

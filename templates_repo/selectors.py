@@ -2,7 +2,7 @@
 
 from dataclasses import fields as dataclass_fields
 
-from django.db.models import F, OuterRef
+from django.db.models import F, OuterRef, QuerySet
 
 from registry import permissions
 from registry.models import Region
@@ -58,3 +58,10 @@ def fork_for_render(*, fork_id) -> Fork | None:
 def app_templates(app) -> list[Template]:
     """The templates that reproduce a catalog app, with their mentor regions, for the app's page."""
     return list(app.templates.select_related("mentor_region"))
+
+
+def region_forks(region) -> QuerySet[Fork]:
+    """The region's copies, newest first, with their template and version."""
+    return (
+        Fork.objects.filter(region=region).select_related("template", "version").order_by("-created_at", "pk")
+    )

@@ -230,6 +230,10 @@ class AdoptionViewSet(
     queryset = Adoption.objects.select_related("app", "region", "recorded_by").order_by("-updated_at", "-id")
     serializer_class = AdoptionSerializer
     filterset_class = AdoptionFilterSet
+    write_action = permissions.Action.ADOPT
+    denied_messages = {
+        "POST": gettext_lazy("Only members of the adopting region can confirm its use of an app.")
+    }
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -240,3 +244,21 @@ class AdoptionViewSet(
         )
         adoption = self.get_queryset().get(pk=adoption.pk)
         return Response(self.get_serializer(adoption).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: AdoptionSerializer,
+            403: OpenApiResponse(
+                description="Only members of the adopting region confirm its use of an app."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """A member (developer, editor or admin) of the adopting region confirms a use of an app recorded
+        on its behalf (by staff, from a news story, an import): the record becomes verified as it stands,
+        and the confirmation is added to its events. Confirming a verified record changes nothing."""
+        adoption = self.get_object()
+        services.adoption_confirm(adoption=adoption, confirmed_by=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=adoption.pk)).data)

@@ -7,6 +7,7 @@ publiccode  the import of a publiccode.yml document
 
 from ..cache import catalog_changed
 from .adoptions import (
+    adoption_confirm,
     adoption_note_event,
     adoption_record,
     adoption_record_unverified,
@@ -39,6 +40,7 @@ __all__ = [
     "SEARCH_CONFIG",
     "ContactInput",
     "FigureInput",
+    "adoption_confirm",
     "adoption_note_event",
     "adoption_record",
     "adoption_record_unverified",

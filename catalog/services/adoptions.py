@@ -185,3 +185,23 @@ def adoption_record_unverified(*, app: App, region: Region, **fields) -> Adoptio
     recount_adoptions(app_ids=[app.pk])
     catalog_changed()
     return adoption
+
+
+@transaction.atomic
+def adoption_confirm(*, adoption: Adoption, confirmed_by) -> Adoption:
+    """A member of the adopting region confirms a record made on its behalf (by staff, from a news story
+    or an import): the record, as it stands, becomes the region's own word (verified), and the
+    confirmation is an event on the timeline. Confirming a verified record changes nothing."""
+    if not permissions.adoption_rights(confirmed_by, adoption.region_id).verified:
+        raise PermissionDenied(_("Only members of the adopting region can confirm its use of an app."))
+    adoption = Adoption.objects.select_for_update().get(pk=adoption.pk)
+    if adoption.verified:
+        return adoption
+    adoption.verified = True
+    adoption.recorded_by = confirmed_by
+    adoption.save(update_fields=["verified", "recorded_by", "updated_at"])
+    AdoptionEvent.objects.create(
+        adoption=adoption, stage=adoption.stage, recorded_by=confirmed_by, verified=True
+    )
+    catalog_changed()
+    return adoption

@@ -292,3 +292,60 @@ def fork_page(client, status):
     response = client.post("/templat/pengaduan/", form)
     assert Fork.objects.exists() == (status == 302 and response.url.startswith("/salinan/"))
     return response
+
+
+# A region's workspace: confirming a use recorded on its behalf, adding its app from the web ----------
+
+
+def _adoption_on_behalf():
+    app = factories.AppFactory(slug="lapor", owner_region=factories.region(THIRD))
+    return factories.AdoptionFactory(app=app, region=factories.region(HOME), stage="live", verified=False)
+
+
+def adoption_confirm(client, status):
+    adoption = _adoption_on_behalf()
+    response = client.post(f"/api/v1/adoptions/{adoption.pk}/confirm/")
+    adoption.refresh_from_db()
+    assert adoption.verified == changed(status)
+    assert adoption.events.filter(verified=True).exists() == changed(status)
+    return response
+
+
+def adoption_confirm_page(client, status):
+    """The "Confirm" button of the workspace."""
+    adoption = _adoption_on_behalf()
+    response = client.post(f"/wilayah-saya/{HOME}/adopsi/{adoption.pk}/konfirmasi/")
+    adoption.refresh_from_db()
+    assert adoption.verified == (status == 302 and response.url.startswith(f"/wilayah-saya/{HOME}/"))
+    return response
+
+
+APP_FORM = {
+    "name": "Laporan Warga Batang",
+    "short_description": "Laporan warga.",
+    "long_description": "Warga melapor masalah kota; OPD menjawab dalam tiga hari.",
+    "category": "pengaduan",
+    "dimension": "governance",
+    "spbe_type": "umum",
+    "status": "stable",
+    "software_type": "standalone/web",
+    "license": "MIT",
+    "maintenance_type": "internal",
+}
+
+
+def app_create_page(client, status):
+    """The "Add our app to the catalog" form of the workspace."""
+    response = client.post(f"/wilayah-saya/{HOME}/aplikasi-baru/", APP_FORM)
+    created = App.objects.filter(owner_region=HOME, name=APP_FORM["name"]).first()
+    assert (created is not None) == (status == 302 and response.url.startswith("/aplikasi/"))
+    return response
+
+
+def app_update_page(client, status):
+    factories.AppFactory(slug="mine", owner_region=factories.region(HOME), name="Lama")
+    response = client.post("/aplikasi/mine/ubah/", {**APP_FORM, "name": "Baru"})
+    assert App.objects.get(slug="mine").name == (
+        "Baru" if status == 302 and response.url.startswith("/aplikasi/") else "Lama"
+    )
+    return response

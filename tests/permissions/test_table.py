@@ -44,6 +44,24 @@ TABLE = {
     # Adoptions: the adopting region's developers, editors and admins (verified), or staff (not).
     "adoption_create": ("POST", "/api/v1/adoptions/", expect(developer=201, editor=201, staff=201)),
     "adoption_over_verified": ("POST", "/api/v1/adoptions/", expect(developer=201, editor=201, staff=403)),
+    # Confirming a use recorded on the region's behalf: its own members only (staff cannot speak for it).
+    "adoption_confirm": (
+        "POST",
+        "/api/v1/adoptions/{id}/confirm/",
+        expect(developer=200, editor=200, staff=403),
+    ),
+    # The workspace's pages: 302 to the login page, or back to the workspace / to the app; 403 refused.
+    "adoption_confirm_page": (
+        "POST",
+        "/wilayah-saya/<code>/adopsi/<pk>/konfirmasi/",
+        expect(anonymous=302, developer=302, editor=302, staff=403),
+    ),
+    "app_create_page": (
+        "POST",
+        "/wilayah-saya/<code>/aplikasi-baru/",
+        expect(anonymous=302, editor=302, staff=302),
+    ),
+    "app_update_page": ("POST", "/aplikasi/<slug>/ubah/", expect(anonymous=302, editor=302, staff=302)),
     # Registry: a party (MoU) or the visiting region (visit) records; only staff set sources.
     "mou_create": ("POST", "/api/v1/mous/", expect(editor=201, staff=201)),
     "mou_patch": ("PATCH", "/api/v1/mous/{id}/", WRITE),
