@@ -68,6 +68,9 @@ def test_ensure_demo_users(regions, settings, django_user_model):
     developer = django_user_model.objects.get(username="batang-dev")
     assert developer.check_password("lumbung-batang")
     assert list(developer.memberships.values_list("region_id", "role")) == [("33.25", "developer")]
+    mentor = django_user_model.objects.get(username="semarang-editor")
+    assert mentor.check_password("lumbung-semarang")
+    assert list(mentor.memberships.values_list("region_id", "role")) == [("33.74", "editor")]
 
 
 def test_ensure_demo_users_refuses_without_debug(regions, settings):

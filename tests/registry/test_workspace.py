@@ -217,3 +217,13 @@ def test_the_workspace_reads_in_a_constant_number_of_queries(client, batang_work
         factories.MoUFactory(ends_on=timezone.localdate() + datetime.timedelta(days=10 + n))
     _forks(5, tmp_path)
     assert _queries(client) == few
+
+
+def test_refusals_and_missing_pages_are_site_pages(client, regions):
+    client.force_login(member_of(BONTANG, "admin"))
+    refused = client.get(WORKSPACE)
+    assert refused.status_code == 403
+    assert 'class="site-header"' in refused.content.decode()
+    assert "/wilayah-saya/" in refused.content.decode()  # the way to one's own workspace
+    missing = client.get("/tidak-ada-apa-apa/")
+    assert missing.status_code == 404 and 'class="site-header"' in missing.content.decode()

@@ -8,13 +8,19 @@ from registry.models import Region
 from registry.services import membership_set
 
 DEMO_ADMIN = ("admin", "lumbung-admin")
-DEMO_DEVELOPER = ("batang-dev", "lumbung-batang")
-BATANG = "33.25"
+# The members of regions, one per role the demo replications need: (username, password, region, role,
+# who they are, as printed).
+DEMO_MEMBERS = (
+    ("batang-dev", "lumbung-batang", "33.25", MemberRole.DEVELOPER, "developer of Kabupaten Batang (33.25)"),
+    ("batang-editor", "lumbung-batang", "33.25", MemberRole.EDITOR, "editor of Kabupaten Batang (33.25)"),
+    ("semarang-editor", "lumbung-semarang", "33.74", MemberRole.EDITOR, "editor of Kota Semarang (33.74)"),
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Ensure the demo admin and the demo developer of Kabupaten Batang exist, and print their credentials."
+        "Ensure the demo admin and the demo members of Kabupaten Batang and Kota Semarang exist, and print "
+        "their credentials."
     )
 
     def add_arguments(self, parser):
@@ -28,9 +34,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo users have known passwords: refusing with DEBUG off (use --force to insist)."
             )
-        batang = Region.objects.filter(code=BATANG).first()
-        if batang is None:
-            raise CommandError("Kabupaten Batang (33.25) is missing: run load_regions first.")
+        regions = Region.objects.in_bulk({member[2] for member in DEMO_MEMBERS})
+        if len(regions) < len({member[2] for member in DEMO_MEMBERS}):
+            raise CommandError("Regions are missing: run load_regions first.")
         username, password = DEMO_ADMIN
         user, _ = get_user_model().objects.get_or_create(
             username=username, defaults={"email": "admin@lumbung.local"}
@@ -38,14 +44,15 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()
-        dev_name, dev_password = DEMO_DEVELOPER
-        membership_set(
-            username=dev_name,
-            region=batang,
-            role=MemberRole.DEVELOPER,
-            password=dev_password,
-            email="batang-dev@lumbung.local",
-        )
+        for member_name, member_password, code, role, _who in DEMO_MEMBERS:
+            membership_set(
+                username=member_name,
+                region=regions[code],
+                role=role,
+                password=member_password,
+                email=f"{member_name}@lumbung.local",
+            )
         self.stdout.write(self.style.SUCCESS("Demo accounts (development only):"))
         self.stdout.write(f"  admin (staff, national registry admin): {username} / {password}")
-        self.stdout.write(f"  developer of Kabupaten Batang (33.25):   {dev_name} / {dev_password}")
+        for member_name, member_password, _code, _role, who in DEMO_MEMBERS:
+            self.stdout.write(f"  {who + ':':39} {member_name} / {member_password}")
