@@ -16,6 +16,10 @@ Pages that take panels (name: where the panels go):
 - ``catalog:app-detail:replications``: after "Who uses it" (replication: the mentoring offer, the app's
   replications with their outcome, public answers).
 - ``replication:replication-detail``: at the end of a replication's page (templates_repo: its copies).
+- ``registry:workspace:todo``: in "Waiting for you" of a region's workspace (replication: requests,
+  open questions, action items due; catalog: adoptions to confirm).
+- ``registry:workspace``: after it (replication: the region's replications per side; templates_repo:
+  all its copies, by page; catalog: its apps and "add our app").
 
 Why a registry and not template inheritance: with ``{% extends %}`` the higher app must also own the
 view that picks its template, which is how the same URL came to be registered twice; and two higher
