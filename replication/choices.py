@@ -1,13 +1,29 @@
 """Controlled vocabularies of replication and mentoring (LAN's Pedoman Replikasi Inovasi, 2017)."""
 
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+# A question of an open replication without a first answer after this many working days is reported to
+# the originating region's admins (notices.daily); the notice's name says the number.
+UNANSWERED_AFTER_WORKING_DAYS = 3
 
 
 class ReplicationModel(models.TextChoices):
-    MANDIRI = "mandiri", _("Independent (mandiri): the recipient replicates from the documentation")
-    KEMITRAAN = "kemitraan", _("Partnership (kemitraan): the originating region mentors")
-    FASILITASI = "fasilitasi", _("Facilitated (fasilitasi): through a facilitator")
+    """Short names, for lists, cards and filters; what each means is REPLICATION_MODEL_HELP."""
+
+    MANDIRI = "mandiri", _("Independent (mandiri)")
+    KEMITRAAN = "kemitraan", _("Partnership (kemitraan)")
+    FASILITASI = "fasilitasi", _("Facilitated (fasilitasi)")
+
+
+# What each model means, for the forms that choose one (the request form's help text).
+REPLICATION_MODEL_HELP = {
+    ReplicationModel.MANDIRI: _("Independent: the recipient replicates from the documentation."),
+    ReplicationModel.KEMITRAAN: _("Partnership: the originating region mentors."),
+    ReplicationModel.FASILITASI: _("Facilitated: through a facilitator."),
+}
 
 
 class Phase(models.TextChoices):
@@ -53,12 +69,21 @@ class QuestionState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+def _unanswered_label() -> str:
+    days = UNANSWERED_AFTER_WORKING_DAYS
+    return ngettext(
+        "Question unanswered for %(days)d working day", "Question unanswered for %(days)d working days", days
+    ) % {"days": days}
+
+
 class NoticeKind(models.TextChoices):
     REQUEST_RECEIVED = "request_received", _("Mentoring requested")
     REQUEST_ANSWERED = "request_answered", _("Request accepted or declined")
     QUESTION_ASKED = "question_asked", _("New question")
     QUESTION_ANSWERED = "question_answered", _("Question answered")
     SESSION_SCHEDULED = "session_scheduled", _("Session scheduled or changed")
+    SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
     SESSION_REMINDER = "session_reminder", _("Session tomorrow")
-    QUESTION_UNANSWERED = "question_unanswered", _("Question unanswered for 3 working days")
+    # Translated when shown (lazy), with the number of days the daily notice waits.
+    QUESTION_UNANSWERED = "question_unanswered", lazy(_unanswered_label, str)()
     ACTION_OVERDUE = "action_overdue", _("Action item overdue")

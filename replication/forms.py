@@ -3,13 +3,22 @@ rights) and their errors come back on the fields (config.errors.form_errors)."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import form_errors
 from registry.models import Agency, Region
 
 from . import selectors
-from .choices import PHASE_ORDER, Phase, ReplicationModel, RequestState, SessionMode, Side
+from .choices import (
+    PHASE_ORDER,
+    REPLICATION_MODEL_HELP,
+    Phase,
+    ReplicationModel,
+    RequestState,
+    SessionMode,
+    Side,
+)
 from .models import MentorContact, Replication
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -38,6 +47,8 @@ class RequestForm(forms.Form):
         choices=ReplicationModel.choices,
         initial=ReplicationModel.KEMITRAAN,
         widget=forms.RadioSelect,
+        # The choices are short names (as lists show them); what each means is said here.
+        help_text=format_lazy("{} {} {}", *REPLICATION_MODEL_HELP.values()),
     )
     message = forms.CharField(
         label=_("Message to the originating region"),
@@ -197,11 +208,11 @@ class FigureForm(forms.Form):
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     before_value = forms.DecimalField(label=_("Before"), max_digits=16, decimal_places=2)
     before_on = forms.DateField(
-        label=_("Measured before on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Before: measured on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     after_value = forms.DecimalField(label=_("After"), max_digits=16, decimal_places=2)
     after_on = forms.DateField(
-        label=_("Measured after on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("After: measured on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 

@@ -6,9 +6,13 @@ Times are written with TZID=Asia/Jakarta and the VTIMEZONE that defines it. A se
 (`session-<id>@<host of the site>`) wherever it appears, and its SEQUENCE is the session's revision
 (raised by the services on every change), so a calendar replaces the event it has instead of adding a
 second one. Only mentors' names are written: their e-mail and telephone are personal data.
+
+A session deleted before it took place is announced by `cancellation_ics`: METHOD:CANCEL, the session's
+UID, a SEQUENCE one above its last revision and STATUS:CANCELLED, so that a calendar drops the event.
 """
 
 import datetime
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -16,12 +20,12 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from registry.models import Region
 
 from .choices import Phase
-from .models import MentoringSession
+from .models import MentoringSession, SessionCancellation
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 PRODID = "-//Lumbung//Replikasi dan Pendampingan//ID"
@@ -45,10 +49,14 @@ def site_url() -> str:
     return DEFAULT_SITE_URL
 
 
+def _uid(session_pk: int) -> str:
+    host = urlsplit(site_url()).hostname or "lumbung.local"
+    return f"session-{session_pk}@{host}"
+
+
 def session_uid(session: MentoringSession) -> str:
     """The same for a session in the download, the feed and every e-mail, whatever the revision."""
-    host = urlsplit(site_url()).hostname or "lumbung.local"
-    return f"session-{session.pk}@{host}"
+    return _uid(session.pk)
 
 
 def sessions_for_calendar(queryset: QuerySet[MentoringSession]) -> QuerySet[MentoringSession]:
@@ -94,6 +102,18 @@ def _description(session: MentoringSession, page_url: str) -> str:
     return "\n".join(lines)
 
 
+def _add_times(event: Event, session: MentoringSession | SessionCancellation) -> None:
+    if session.date_only:  # a whole day (RFC 5545 DATE values): no time was ever known
+        start = session.starts_at.astimezone(JAKARTA).date()
+        event.add("dtstart", start)
+        event.add(
+            "dtend", max(session.ends_at.astimezone(JAKARTA).date(), start) + datetime.timedelta(days=1)
+        )
+    else:
+        event.add("dtstart", session.starts_at.astimezone(JAKARTA))
+        event.add("dtend", session.ends_at.astimezone(JAKARTA))
+
+
 def session_event(session: MentoringSession, *, base_url: str, stamp: datetime.datetime) -> Event:
     """One VEVENT: `base_url` is the site's address the replication page's link starts with."""
     replication = session.replication
@@ -104,15 +124,7 @@ def session_event(session: MentoringSession, *, base_url: str, stamp: datetime.d
     event.add("created", session.created_at.astimezone(datetime.UTC))
     event.add("last-modified", session.updated_at.astimezone(datetime.UTC))
     event.add("sequence", session.sequence)
-    if session.date_only:  # a whole day (RFC 5545 DATE values): no time was ever known
-        start = session.starts_at.astimezone(JAKARTA).date()
-        event.add("dtstart", start)
-        event.add(
-            "dtend", max(session.ends_at.astimezone(JAKARTA).date(), start) + datetime.timedelta(days=1)
-        )
-    else:
-        event.add("dtstart", session.starts_at.astimezone(JAKARTA))
-        event.add("dtend", session.ends_at.astimezone(JAKARTA))
+    _add_times(event, session)
     event.add("summary", _line(f"{session.topic} — {replication.app.name}"))
     if session.location.strip():
         event.add("location", _line(session.location))
@@ -149,6 +161,37 @@ def session_ics(session: MentoringSession, *, base_url: str | None = None) -> by
     return _calendar([session], base_url=base_url or site_url(), name=name)
 
 
+def cancellation_ics(cancellation: SessionCancellation, *, base_url: str | None = None) -> bytes:
+    """The METHOD:CANCEL `.ics` of a deleted session: its UID, a higher SEQUENCE, STATUS:CANCELLED. The
+    ORGANIZER (which RFC 5546 asks of a CANCEL) is the address the notices are sent from."""
+    replication = cancellation.replication
+    page_url = (base_url or site_url()).rstrip("/") + replication.get_absolute_url()
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL")
+    event = Event()
+    event.add("uid", _uid(cancellation.session_pk))
+    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    event.add("sequence", cancellation.sequence)
+    _add_times(event, cancellation)
+    event.add("summary", _line(f"{cancellation.topic} — {replication.app.name}"))
+    if cancellation.location.strip():
+        event.add("location", _line(cancellation.location))
+    event.add("url", page_url)
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if address:
+        organizer = vCalAddress(f"mailto:{address}")
+        if name:
+            organizer.params["cn"] = name
+        event.add("organizer", organizer)
+    event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
 def region_ics(region: Region, *, base_url: str | None = None, now: datetime.datetime | None = None) -> bytes:
     """The feed of `region`'s upcoming sessions (as any side of a replication)."""
     with translation.override(LANGUAGE):
@@ -159,6 +202,10 @@ def region_ics(region: Region, *, base_url: str | None = None, now: datetime.dat
 def session_filename(session: MentoringSession) -> str:
     """Generated from the id and the date only: no user text reaches the header."""
     return f"bimtek-{session.pk}-{session.starts_at.astimezone(JAKARTA):%Y%m%d}.ics"
+
+
+def cancellation_filename(cancellation: SessionCancellation) -> str:
+    return f"bimtek-{cancellation.session_pk}-{cancellation.starts_at.astimezone(JAKARTA):%Y%m%d}-batal.ics"
 
 
 def region_filename(region: Region) -> str:

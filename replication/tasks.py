@@ -26,6 +26,6 @@ def send_notice(kind: str, object_id: str) -> int:
 
 @shared_task(**RETRY)
 def send_daily_notices() -> dict[str, int]:
-    """Daily: reminders of tomorrow's sessions, questions unanswered for 3 working days, overdue action
-    items."""
+    """Daily: reminders of tomorrow's sessions, questions unanswered for some working days
+    (choices.UNANSWERED_AFTER_WORKING_DAYS), overdue action items."""
     return notices.send_daily_notices()

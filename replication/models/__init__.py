@@ -9,7 +9,7 @@ One subject a module, every model imported here (Django finds them through this 
 - `contacts`: mentor contacts, whom to ask about an app;
 - `replications`: a replication, its phase history and its action plan, and the querysets narrowing
   them (and every part of a replication) to a user's regions;
-- `sessions`: bimtek sessions and their materials;
+- `sessions`: bimtek sessions and their materials, and those cancelled;
 - `questions`: questions to the mentors and their answers;
 - `evaluation`: what the replication changed, with before/after figures;
 - `notices`: the e-mails sent, each recorded once.
@@ -28,7 +28,7 @@ from .replications import (
     ReplicationPartQuerySet,
     ReplicationQuerySet,
 )
-from .sessions import MentoringSession, SessionMaterial
+from .sessions import MentoringSession, SessionCancellation, SessionMaterial
 
 __all__ = [
     "SIDES",
@@ -47,5 +47,6 @@ __all__ = [
     "Replication",
     "ReplicationPartQuerySet",
     "ReplicationQuerySet",
+    "SessionCancellation",
     "SessionMaterial",
 ]

@@ -43,9 +43,9 @@ class EvaluationFigure(models.Model):
     label = models.CharField(_("measure"), max_length=160)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     before_value = models.DecimalField(_("before"), max_digits=16, decimal_places=2)
-    before_on = models.DateField(_("measured before on"))
+    before_on = models.DateField(_("before: measured on"))
     after_value = models.DecimalField(_("after"), max_digits=16, decimal_places=2)
-    after_on = models.DateField(_("measured after on"))
+    after_on = models.DateField(_("after: measured on"))
 
     class Meta:
         ordering = ["id"]

@@ -1,5 +1,6 @@
-"""Bimtek sessions and their materials."""
+"""Bimtek sessions and their materials, and the sessions cancelled (deleted before they took place)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -98,3 +99,48 @@ class SessionMaterial(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SessionCancellation(models.Model):
+    """A session deleted before it took place, kept to tell its members: once the session is gone, the
+    notice and its METHOD:CANCEL .ics still need its calendar UID, revision, time and topic."""
+
+    replication = models.ForeignKey(
+        Replication,
+        verbose_name=_("replication"),
+        on_delete=models.CASCADE,
+        related_name="session_cancellations",
+    )
+    session_pk = models.PositiveBigIntegerField(
+        _("session number"),
+        unique=True,
+        help_text=_("The deleted session's id, which its calendar UID holds."),
+    )
+    sequence = models.PositiveIntegerField(
+        _("revision"), help_text=_("The session's last revision plus one (iCalendar SEQUENCE).")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    date_only = models.BooleanField(_("date only"), default=False)
+    mode = models.CharField(_("mode"), max_length=10, choices=SessionMode.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    location = models.CharField(_("place or meeting link"), max_length=300, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), auto_now_add=True)
+
+    objects = ReplicationPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cancelled_at", "-id"]
+        verbose_name = _("cancelled session")
+        verbose_name_plural = _("cancelled sessions")
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.starts_at:%Y-%m-%d})"

@@ -10,11 +10,14 @@ Events, queued on commit by the services (services/notify.py) and sent by `tasks
     SESSION_SCHEDULED  session      -> both sides' members (developers, editors, admins), .ics attached;
                                        the key holds the session's revision: a changed session is a new
                                        notice, a task delivered twice for one revision sends nothing more
+    SESSION_CANCELLED  cancellation -> the same members, a METHOD:CANCEL .ics of the session's UID
+                                       (SessionCancellation: what a deleted session was, kept to tell it)
 
 Daily, by `tasks.send_daily_notices` (beat, 07:00 Asia/Jakarta) (`daily`):
 
     SESSION_REMINDER     sessions starting tomorrow      -> both sides' members, .ics attached
-    QUESTION_UNANSWERED  no answer after 3 working days  -> the asal's admins
+    QUESTION_UNANSWERED  no answer after N working days  -> the asal's admins
+                         (N: choices.UNANSWERED_AFTER_WORKING_DAYS)
     ACTION_OVERDUE       action items past their date    -> the responsible side's editors and admins
 
 Each recipient gets an e-mail of their own (no member's address is shown to the others), recorded as a

@@ -11,7 +11,7 @@ from registry.permissions import Action, members_who_may, region_admins
 
 from .. import ics
 from ..choices import Side
-from ..models import MentoringSession, Replication
+from ..models import MentoringSession, Replication, SessionCancellation
 
 # The recipients are Indonesian regions: notices are written in Bahasa Indonesia whatever language the
 # code that queued them ran in (as registry.services writes the MoU expiry notices).
@@ -84,12 +84,37 @@ def _ics_attachment(session: MentoringSession) -> tuple[str, str, str]:
     return (ics.session_filename(session), ics.session_ics(session).decode(), "text/calendar")
 
 
+def _cancellation_context(cancellation: SessionCancellation) -> dict:
+    return {
+        "session": cancellation,
+        "starts": timezone.localtime(cancellation.starts_at, JAKARTA),
+        "ends": timezone.localtime(cancellation.ends_at, JAKARTA),
+        "mode": cancellation.get_mode_display(),
+        "topic": cancellation.topic,
+        "mentors": "",
+    }
+
+
 def notice_message(
-    template: str, subject, replication: Replication, *, session: MentoringSession | None = None, **extra
+    template: str,
+    subject,
+    replication: Replication,
+    *,
+    session: MentoringSession | None = None,
+    cancellation: SessionCancellation | None = None,
+    **extra,
 ) -> Message:
     """A notice's e-mail about `replication`: `replication/email/<template>.txt` and `subject` (a %-format)
     filled with the replication's names and link, `extra`, and for a `session` its details (its .ics
-    attached)."""
+    attached), for a `cancellation` the cancelled session's (its METHOD:CANCEL .ics attached)."""
+    if cancellation is not None:
+        context = _context(replication, **extra, **_cancellation_context(cancellation))
+        attachment = (
+            ics.cancellation_filename(cancellation),
+            ics.cancellation_ics(cancellation).decode(),
+            "text/calendar",
+        )
+        return _render(template, subject, context, [attachment])
     if session is None:
         return _render(template, subject, _context(replication, **extra))
     context = _context(replication, **extra, **_session_context(session))

@@ -1,19 +1,18 @@
 """The daily notices, sent by `tasks.send_daily_notices` (beat, 07:00 Asia/Jakarta): tomorrow's sessions,
-questions unanswered for 3 working days, overdue action items."""
+questions unanswered for UNANSWERED_AFTER_WORKING_DAYS working days, overdue action items."""
 
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from registry.permissions import Action
 
-from ..choices import CLOSED_PHASES, NoticeKind, QuestionState, Side
+from ..choices import CLOSED_PHASES, UNANSWERED_AFTER_WORKING_DAYS, NoticeKind, QuestionState, Side
 from ..models import ActionItem, Question
 from .composition import JAKARTA, Message, admins, calendar_sessions, members, notice_message
 from .delivery import NoticeNotSent, deliver_each
-
-UNANSWERED_AFTER_WORKING_DAYS = 3
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -62,6 +61,15 @@ def _part_of_open_replication(queryset):
     )
 
 
+def _unanswered_subject(working_days: int) -> str:
+    # A %-format still: the notice fills in the app (and the number) in the recipients' language.
+    return ngettext(
+        "A question about %(app)s has waited %(working_days)d working day for an answer",
+        "A question about %(app)s has waited %(working_days)d working days for an answer",
+        working_days,
+    )
+
+
 def _unanswered_questions(today: datetime.date):
     cutoff = working_days_cutoff(today)
     questions = Question.objects.filter(
@@ -72,7 +80,7 @@ def _unanswered_questions(today: datetime.date):
     for question in _part_of_open_replication(questions).order_by("asked_at", "pk"):
 
         def compose(question=question) -> Message:
-            subject = gettext_lazy("A question about %(app)s has waited 3 working days for an answer")
+            subject = lazy(_unanswered_subject, str)(UNANSWERED_AFTER_WORKING_DAYS)
             return notice_message(
                 "question_unanswered",
                 subject,
@@ -87,8 +95,8 @@ def _unanswered_questions(today: datetime.date):
 
 
 def send_unanswered_question_notices(*, today: datetime.date) -> int:
-    """Questions of open replications still without a first answer after 3 working days: to the asal's
-    admins, once a question."""
+    """Questions of open replications still without a first answer after UNANSWERED_AFTER_WORKING_DAYS
+    working days: to the asal's admins, once a question."""
     return deliver_each(_unanswered_questions(today))
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from registry.permissions import Action
 
 from ..choices import CLOSED_PHASES, NoticeKind, RequestState, Side
-from ..models import Answer, Question, Replication
+from ..models import Answer, Question, Replication, SessionCancellation
 from .composition import Message, calendar_sessions, members, notice_message
 from .delivery import deliver
 
@@ -115,12 +115,36 @@ def _session_scheduled(session_id: int) -> int:
     return deliver(NoticeKind.SESSION_SCHEDULED, key, recipients, compose)
 
 
+def _session_cancelled(cancellation_id: int) -> int:
+    cancellation = (
+        SessionCancellation.objects.select_related(
+            "replication__app", "replication__asal", "replication__penerima", "replication__fasilitator"
+        )
+        .filter(pk=cancellation_id)
+        .first()
+    )
+    # Only sessions not yet over of open replications are kept to be cancelled (services.session_delete);
+    # a task delivered after the session's time has nothing left to tell.
+    if cancellation is None or cancellation.ends_at <= timezone.now():
+        return 0
+    replication = cancellation.replication
+
+    def compose() -> Message:
+        subject = gettext_lazy("Mentoring session cancelled: %(app)s, %(topic)s")
+        return notice_message("session_cancelled", subject, replication, cancellation=cancellation)
+
+    recipients = members(Action.ADOPT, replication)
+    key = f"session-{cancellation.session_pk}-cancelled"
+    return deliver(NoticeKind.SESSION_CANCELLED, key, recipients, compose)
+
+
 EVENTS: dict[str, Callable[[int], int]] = {
     NoticeKind.REQUEST_RECEIVED: _request_received,
     NoticeKind.REQUEST_ANSWERED: _request_answered,
     NoticeKind.QUESTION_ASKED: _question_asked,
     NoticeKind.QUESTION_ANSWERED: _question_answered,
     NoticeKind.SESSION_SCHEDULED: _session_scheduled,
+    NoticeKind.SESSION_CANCELLED: _session_cancelled,
 }
 
 

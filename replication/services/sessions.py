@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,7 +12,7 @@ from registry import permissions
 from registry.models import Agency
 
 from ..choices import NoticeKind
-from ..models import MentorContact, MentoringSession, Replication, SessionMaterial
+from ..models import MentorContact, MentoringSession, Replication, SessionCancellation, SessionMaterial
 from .notify import notify
 
 SESSION_FIELDS = (
@@ -101,11 +102,30 @@ def session_update(
 
 @transaction.atomic
 def session_delete(*, user, session: MentoringSession) -> None:
+    """Delete a session. One not yet over, of an open replication, was announced (SESSION_SCHEDULED):
+    it is kept as a SessionCancellation and its members are told, once, after commit."""
     permissions.require_on_replication(user, "schedule", session.replication, DENIED)
+    session = MentoringSession.objects.select_for_update().select_related("replication").get(pk=session.pk)
     storage_names = [material.file.name for material in session.materials.all() if material.file]
     storage = SessionMaterial._meta.get_field("file").storage
+    cancellation = None
+    if session.ends_at > timezone.now() and session.replication.is_open:
+        cancellation = SessionCancellation.objects.create(
+            replication=session.replication,
+            session_pk=session.pk,
+            sequence=session.sequence + 1,  # a calendar applies a CANCEL newer than what it holds
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            date_only=session.date_only,
+            mode=session.mode,
+            topic=session.topic,
+            location=session.location,
+            cancelled_by=user if getattr(user, "is_authenticated", False) else None,
+        )
     session.delete()
     transaction.on_commit(lambda: [storage.delete(name) for name in storage_names])
+    if cancellation is not None:
+        notify(NoticeKind.SESSION_CANCELLED, cancellation.pk)
 
 
 @transaction.atomic

@@ -10,9 +10,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
-from replication import notices, services, tasks
+from replication import ics, notices, services, tasks
 from replication.choices import NoticeKind
-from replication.models import Notice, Replication
+from replication.models import Notice, Replication, SessionCancellation
 from tests import factories
 from tests.conftest import member_of
 
@@ -354,3 +354,114 @@ def test_a_notice_claimed_by_another_run_is_not_sent_again(replication):
         patch.setattr(notices.Notice.objects, "filter", read_before_the_other_run)
         assert notices.send_notice(NoticeKind.REQUEST_RECEIVED, replication.pk) == 1
     assert recipients() == emails("asal-editor")
+
+
+# A session deleted before it takes place -------------------------------------------------------------
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The notices the services queue, recorded as the broker would get them: after commit only."""
+    from django.db import transaction
+
+    from replication.services import notify
+
+    sent = []
+
+    def enqueue_on_commit(task, *args):
+        transaction.on_commit(lambda: sent.append((task.name, args)))
+
+    monkeypatch.setattr(notify, "enqueue_on_commit", enqueue_on_commit)
+    return sent
+
+
+def scheduled_session(replication, people, starts):
+    replication.request_state = "accepted"
+    replication.save()
+    return services.session_create(
+        user=people["asal-editor"],
+        replication=replication,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        mode="daring",
+        topic="Bimtek pengelolaan pengaduan",
+        location="https://meet.example/bimtek",
+    )
+
+
+def test_a_deleted_session_is_cancelled_once_with_a_cancel_ics(
+    replication, people, queued, django_capture_on_commit_callbacks
+):
+    starts = timezone.localtime() + datetime.timedelta(days=7)
+    session = scheduled_session(replication, people, starts)
+    session = services.session_update(user=people["asal-editor"], session=session, topic="Bimtek SLA")
+    assert session.sequence == 1
+    notices.send_notice(NoticeKind.SESSION_SCHEDULED, session.pk)
+    mail.outbox.clear()
+    queued.clear()
+    [scheduled_event] = Calendar.from_ical(ics.session_ics(session)).walk("VEVENT")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_delete(user=people["asal-editor"], session=session)
+        assert queued == []  # nothing is queued before the deletion commits
+    [(task, (kind, cancellation_id))] = queued
+    assert (task, kind) == ("replication.tasks.send_notice", NoticeKind.SESSION_CANCELLED)
+
+    assert send_twice(NoticeKind.SESSION_CANCELLED, cancellation_id) == 9  # both sides' members, once
+    assert recipients() == emails(
+        *(
+            f"{side}-{role}"
+            for side in ("asal", "penerima", "fasilitator")
+            for role in ("developer", "editor", "admin")
+        )
+    )
+    message = mail.outbox[0]
+    assert "Bimtek SLA" in message.subject and "Program Pelaporan" in message.subject
+    assert "WIB" in message.body and link(replication) in message.body
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype) == (f"bimtek-{session.pk}-{starts:%Y%m%d}-batal.ics", "text/calendar")
+    calendar = Calendar.from_ical(content)
+    assert calendar["METHOD"] == "CANCEL"
+    [event] = calendar.walk("VEVENT")
+    assert event["UID"] == scheduled_event["UID"]  # the same event in the members' calendars
+    assert event["SEQUENCE"] == 2  # newer than the last revision they got
+    assert event["STATUS"] == "CANCELLED"
+    assert event.decoded("DTSTART") == scheduled_event.decoded("DTSTART")
+    assert str(event["ORGANIZER"]).startswith("mailto:")
+    assert Notice.objects.filter(kind=NoticeKind.SESSION_CANCELLED).count() == 9
+
+
+def test_deleting_a_session_already_over_or_of_a_closed_replication_tells_nobody(
+    replication, people, queued, django_capture_on_commit_callbacks
+):
+    over = factories.MentoringSessionFactory(
+        replication=replication,
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+        ends_at=timezone.now() - datetime.timedelta(days=2, hours=-2),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_delete(user=people["asal-editor"], session=over)
+    upcoming = scheduled_session(replication, people, timezone.now() + datetime.timedelta(days=3))
+    Replication.objects.filter(pk=replication.pk).update(phase="selesai")
+    upcoming.refresh_from_db()
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_delete(user=people["asal-editor"], session=upcoming)
+    assert queued == [] and not SessionCancellation.objects.exists()
+    assert notices.send_notice(NoticeKind.SESSION_CANCELLED, 999999) == 0
+
+
+def test_a_cancellation_delivered_after_the_session_time_sends_nothing(
+    replication, people, queued, django_capture_on_commit_callbacks
+):
+    session = scheduled_session(replication, people, timezone.now() + datetime.timedelta(days=1))
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_delete(user=people["asal-editor"], session=session)
+    [(_, (kind, cancellation_id))] = queued
+    SessionCancellation.objects.filter(pk=cancellation_id).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=3),
+        ends_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    assert notices.send_notice(kind, cancellation_id) == 0
+    assert mail.outbox == []
