@@ -108,6 +108,14 @@ class ContactSerializer(serializers.ModelSerializer):
         model = AppContact
         fields = ("role", "name", "email", "phone", "affiliation")
 
+    def to_representation(self, contact):
+        """A mentor's e-mail and telephone are personal: the public API (cached for everyone) leaves them
+        out; officials read them in the app page's "Tempat bertanya" (the replication app's contacts)."""
+        data = super().to_representation(contact)
+        if contact.role == ContactRole.MENTOR:
+            data["email"] = data["phone"] = ""
+        return data
+
 
 @extend_schema_field(
     # drf-spectacular's pattern for a decimal allows "", "-" and "."; these are not numbers.

@@ -75,8 +75,11 @@ def _lumbung_page_of(app: App, *, app_url: str, original: App) -> str:
 
 
 def _contact(contact: AppContact) -> dict:
+    """A contact as the public document shows it: a mentor's e-mail and telephone are personal and stay
+    out (officials find them in "Tempat bertanya"); a maintainer's are the app's published contact."""
     item = {"name": contact.name}
-    for key in ("email", "phone", "affiliation"):
+    keys = ("affiliation",) if contact.role == ContactRole.MENTOR else ("email", "phone", "affiliation")
+    for key in keys:
         if getattr(contact, key):
             item[key] = str(getattr(contact, key))
     return item

@@ -60,6 +60,15 @@ def test_the_higher_apps_register_their_panels_on_the_lower_apps_pages():
     assert registered == {
         "registry:region-detail": ["catalog/panels/region_apps.html"],
         "registry:mou-detail": ["catalog/panels/mou_apps.html"],
+        "registry:workspace:todo": [
+            "replication/panels/workspace_todo.html",
+            "catalog/panels/workspace_adoptions.html",
+        ],
+        "registry:workspace": [
+            "replication/panels/workspace_replications.html",
+            "templates_repo/panels/workspace_forks.html",
+            "catalog/panels/workspace_apps.html",
+        ],
         "catalog:app-detail": [
             "templates_repo/panels/app_templates.html",
             "replication/panels/app_request.html",
