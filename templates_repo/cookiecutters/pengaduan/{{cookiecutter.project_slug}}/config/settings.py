@@ -107,6 +107,24 @@ ESCALATION_OFFICER = region.ESCALATION_OFFICER
 ALLOW_ANONYMOUS_REPORTS = region.ALLOW_ANONYMOUS_REPORTS
 PHOTO_MAX_MB = region.PHOTO_MAX_MB
 
+# Pemberitahuan perubahan status kepada pelapor (lihat README.md, bagian "Pemberitahuan kepada pelapor").
+# E-mail: backend e-mail Django. Bawaan: dicetak ke konsol saat DEBUG, SMTP (EMAIL_HOST dst.) di server.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "0").lower() in ("1", "true", "yes", "on")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# SMS/WhatsApp: jalur bertitik ke kelas (dengan metode send(*, to, message)) atau fungsi (*, to, message).
+# Bawaan ConsoleSmsGateway hanya mencetak pesan ke log/stdout; ganti dengan gateway penyedia layanan Anda.
+PENGADUAN_SMS_GATEWAY = os.environ.get("PENGADUAN_SMS_GATEWAY", "pengaduan.notifications.ConsoleSmsGateway")
+# Alamat situs (mis. https://pengaduan.contoh.go.id) agar pesan memuat tautan lengkap ke halaman lacak.
+PENGADUAN_SITE_URL = os.environ.get("PENGADUAN_SITE_URL", "")
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKIES", "1") == "1"
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,8 +1,8 @@
-"""Admin Django untuk semua model. Status laporan hanya berubah lewat halaman petugas (agar tercatat)."""
+"""Admin Django untuk semua model. Status dan OPD laporan hanya berubah lewat halaman petugas (agar tercatat)."""
 
 from django.contrib import admin
 
-from .models import Agency, Category, Escalation, Officer, Report, StatusChange
+from .models import Agency, AgencyTransfer, Category, Escalation, Officer, Report, StatusChange
 
 
 @admin.register(Agency)
@@ -24,7 +24,18 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "from_status", "to_status", "note", "changed_by"]
+    fields = ["changed_at", "from_status", "to_status", "note", "changed_by", "notified_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AgencyTransferInline(admin.TabularInline):
+    model = AgencyTransfer
+    extra = 0
+    can_delete = False
+    fields = ["transferred_at", "from_agency", "to_agency", "reason", "transferred_by"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -49,6 +60,7 @@ class ReportAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     readonly_fields = [
         "ticket_code",
+        "agency",
         "status",
         "rejection_reason",
         "sla_hours",
@@ -57,7 +69,7 @@ class ReportAdmin(admin.ModelAdmin):
         "closed_at",
         "created_by",
     ]
-    inlines = [StatusChangeInline, EscalationInline]
+    inlines = [StatusChangeInline, AgencyTransferInline, EscalationInline]
 
     def has_add_permission(self, request):
         return False  # laporan baru lewat formulir warga/petugas agar kode tiket dan SLA terisi
@@ -68,6 +80,19 @@ class StatusChangeAdmin(admin.ModelAdmin):
     list_display = ["report", "from_status", "to_status", "changed_at", "changed_by"]
     list_filter = ["to_status"]
     search_fields = ["report__ticket_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgencyTransfer)
+class AgencyTransferAdmin(admin.ModelAdmin):
+    list_display = ["report", "from_agency", "to_agency", "transferred_at", "transferred_by"]
+    list_filter = ["from_agency", "to_agency"]
+    search_fields = ["report__ticket_code", "reason"]
 
     def has_add_permission(self, request):
         return False

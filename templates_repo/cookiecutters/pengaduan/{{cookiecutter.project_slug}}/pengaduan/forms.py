@@ -66,6 +66,12 @@ class ReportForm(forms.Form):
         required=False,
         help_text="Hanya untuk petugas; tidak pernah ditampilkan di halaman lacak.",
     )
+    reporter_email = forms.EmailField(
+        label="E-mail (opsional)",
+        max_length=254,
+        required=False,
+        help_text="Kami mengabari Anda lewat nomor HP dan e-mail ini setiap kali status laporan berubah.",
+    )
     channel = forms.ChoiceField(label="Saluran masuk", choices=Channel.choices, initial=Channel.WEB)
 
     def __init__(self, *args, staff=False, **kwargs):
@@ -118,6 +124,7 @@ class ReportForm(forms.Form):
             "is_anonymous": bool(data.get("is_anonymous")),
             "reporter_name": data.get("reporter_name", ""),
             "reporter_phone": data.get("reporter_phone", ""),
+            "reporter_email": data.get("reporter_email", ""),
         }
 
 
@@ -162,6 +169,25 @@ class StatusChangeForm(forms.Form):
         if cleaned.get("to_status") == Status.REJECTED and not cleaned.get("reason", "").strip():
             self.add_error("reason", "Alasan penolakan wajib diisi.")
         return cleaned
+
+
+class AgencyTransferForm(forms.Form):
+    """Pindahkan laporan salah alamat ke OPD lain; pilihan hanya OPD aktif selain OPD sekarang."""
+
+    to_agency = forms.ModelChoiceField(
+        label="Pindahkan ke OPD", queryset=Agency.objects.none(), empty_label="— Pilih OPD —"
+    )
+    reason = forms.CharField(
+        label="Alasan pemindahan (tampil di halaman lacak)",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Alasan pemindahan wajib diisi."},
+        help_text="Mis. “Jalan berlubang, bukan bantuan sosial: wewenang Dinas Pekerjaan Umum.”",
+    )
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].queryset = Agency.objects.filter(is_active=True).exclude(pk=report.agency_id)
 
 
 class ReportFilterForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Model data pengaduan: OPD, kategori, laporan warga, riwayat status, eskalasi, dan petugas."""
+"""Model data pengaduan: OPD, kategori, laporan warga, riwayat status, pemindahan OPD, eskalasi, dan petugas."""
 
 import uuid
 
@@ -108,6 +108,7 @@ class Report(models.Model):
     is_anonymous = models.BooleanField("anonim", default=False)
     reporter_name = models.CharField("nama pelapor", max_length=100, blank=True)
     reporter_phone = models.CharField("nomor HP/WhatsApp pelapor", max_length=20, blank=True)
+    reporter_email = models.EmailField("e-mail pelapor", blank=True)
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.RECEIVED)
     rejection_reason = models.TextField("alasan penolakan", blank=True)
     sla_hours = models.PositiveIntegerField("SLA (jam)")
@@ -172,6 +173,9 @@ class Report(models.Model):
 class StatusChange(models.Model):
     """Riwayat perubahan status (bercap waktu), ditampilkan di halaman lacak."""
 
+    #: Jenis entri riwayat (dibaca template riwayat, yang juga memuat pemindahan OPD).
+    timeline_kind = "status"
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history", verbose_name="laporan")
     from_status = models.CharField("dari status", max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField("ke status", max_length=20, choices=Status.choices)
@@ -185,6 +189,7 @@ class StatusChange(models.Model):
         related_name="+",
         verbose_name="petugas",
     )
+    notified_at = models.DateTimeField("pelapor diberi tahu pada", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -193,6 +198,44 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.report.ticket_code}: {self.from_status or '-'} → {self.to_status}"
+
+
+class AgencyTransfer(models.Model):
+    """Pemindahan laporan yang salah alamat dari satu OPD ke OPD lain, beserta alasannya (tampil di riwayat)."""
+
+    #: Jenis entri riwayat (lihat ``StatusChange.timeline_kind``).
+    timeline_kind = "transfer"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transfers", verbose_name="laporan")
+    from_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="transfers_out", verbose_name="dari OPD"
+    )
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="transfers_in", verbose_name="ke OPD")
+    reason = models.TextField("alasan pemindahan", max_length=1000)
+    transferred_at = models.DateTimeField("waktu", default=timezone.now)
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="petugas",
+    )
+
+    class Meta:
+        ordering = ["transferred_at", "id"]
+        verbose_name = "pemindahan OPD"
+        verbose_name_plural = "pemindahan OPD"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_agency=models.F("to_agency")),
+                name="transfer_to_another_agency",
+                violation_error_message="OPD tujuan harus berbeda dari OPD asal.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report.ticket_code}: {self.from_agency} → {self.to_agency}"
 
 
 class Escalation(models.Model):

@@ -28,6 +28,11 @@ def user_can_handle_report(user, report):
     return officer is None or officer.agency_id == report.agency_id
 
 
+def user_can_transfer_report(user, report):
+    """Memindahkan laporan salah alamat ke OPD lain: siapa pun yang kini boleh menanganinya, selama masih terbuka."""
+    return report.is_open and user_can_handle_report(user, report)
+
+
 def user_is_coordinator(user):
     """Koordinator (superuser atau staf yang tidak terikat OPD) boleh mengeskalasikan semua laporan sekaligus."""
     return user_is_staff_member(user) and (user.is_superuser or (user.is_staff and officer_of(user) is None))

@@ -1,4 +1,4 @@
-"""Kueri baca: daftar laporan untuk petugas, laporan terlambat, dan rekap kepatuhan SLA per OPD."""
+"""Kueri baca: daftar laporan untuk petugas, riwayat laporan, laporan terlambat, dan rekap kepatuhan SLA per OPD."""
 
 import statistics
 from datetime import datetime, time, timedelta
@@ -17,6 +17,15 @@ def reports_visible_to(*, user):
     if officer is not None and not user.is_superuser:
         reports = reports.filter(agency_id=officer.agency_id)
     return reports
+
+
+def report_timeline(*, report):
+    """Riwayat laporan berurutan waktu: perubahan status dan pemindahan OPD (``timeline_kind`` membedakannya)."""
+    changes = report.history.select_related("changed_by")
+    transfers = report.transfers.select_related("from_agency", "to_agency", "transferred_by")
+    entries = [(change.changed_at, 0, change.pk, change) for change in changes]
+    entries += [(transfer.transferred_at, 1, transfer.pk, transfer) for transfer in transfers]
+    return [entry for *_, entry in sorted(entries, key=lambda item: item[:3])]
 
 
 def reports_overdue(*, user, now=None):

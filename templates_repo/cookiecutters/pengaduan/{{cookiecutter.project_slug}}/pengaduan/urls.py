@@ -16,6 +16,7 @@ urlpatterns = [
     path("petugas/laporan/baru/", views.staff_report_create, name="staff_report_create"),
     path("petugas/laporan/<str:code>/", views.staff_report_detail, name="staff_report_detail"),
     path("petugas/laporan/<str:code>/status/", views.staff_report_change_status, name="staff_report_change_status"),
+    path("petugas/laporan/<str:code>/pindah-opd/", views.staff_report_transfer, name="staff_report_transfer"),
     path("petugas/laporan/<str:code>/foto/", views.staff_report_photo, name="staff_report_photo"),
     path("petugas/laporan/<str:code>/eskalasi/", views.staff_report_escalate, name="staff_report_escalate"),
     path("petugas/terlambat/", views.staff_overdue, name="staff_overdue"),

@@ -14,9 +14,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .forms import DateRangeForm, ReportFilterForm, ReportForm, StatusChangeForm, TrackForm, add_service_errors
+from .forms import (
+    AgencyTransferForm,
+    DateRangeForm,
+    ReportFilterForm,
+    ReportForm,
+    StatusChangeForm,
+    TrackForm,
+    add_service_errors,
+)
 from .models import Report
-from .permissions import user_can_handle_report, user_is_coordinator, user_is_staff_member
+from .permissions import (
+    user_can_handle_report,
+    user_can_transfer_report,
+    user_is_coordinator,
+    user_is_staff_member,
+)
 
 PAGE_SIZE = 25
 
@@ -99,7 +112,7 @@ def track_detail(request, code):
     return render(
         request,
         "pengaduan/track_detail.html",
-        {"report": report, "history": report.history.all(), "is_overdue": report.is_overdue()},
+        {"report": report, "history": selectors.report_timeline(report=report), "is_overdue": report.is_overdue()},
     )
 
 
@@ -147,12 +160,20 @@ def staff_report_create(request):
 @require_GET
 def staff_report_detail(request, code):
     report = _report_for_staff(request, code)
-    form = StatusChangeForm(report=report) if report.is_open else None
-    return _render_detail(request, report, form)
+    return _render_detail(request, report)
 
 
-def _render_detail(request, report, form, status=200):
-    context = {"report": report, "history": report.history.select_related("changed_by"), "status_form": form}
+def _render_detail(request, report, *, status_form=None, transfer_form=None, status=200):
+    if status_form is None and report.is_open:
+        status_form = StatusChangeForm(report=report)
+    if transfer_form is None and user_can_transfer_report(request.user, report):
+        transfer_form = AgencyTransferForm(report=report)
+    context = {
+        "report": report,
+        "history": selectors.report_timeline(report=report),
+        "status_form": status_form,
+        "transfer_form": transfer_form,
+    }
     return render(request, "pengaduan/staff/report_detail.html", context, status=status)
 
 
@@ -175,7 +196,33 @@ def staff_report_change_status(request, code):
         else:
             messages.success(request, f"Status {report.ticket_code} menjadi “{report.get_status_display()}”.")
             return redirect("pengaduan:staff_report_detail", code=report.ticket_code)
-    return _render_detail(request, report, form, status=400)
+    return _render_detail(request, report, status_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def staff_report_transfer(request, code):
+    report = _report_for_staff(request, code)
+    if not user_can_transfer_report(request.user, report):
+        raise PermissionDenied("Laporan yang sudah ditutup tidak dapat dipindahkan.")
+    form = AgencyTransferForm(request.POST, report=report)
+    if form.is_valid():
+        try:
+            report = services.report_transfer(
+                report=report,
+                to_agency=form.cleaned_data["to_agency"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{report.ticket_code} dipindahkan ke {report.agency}.")
+            # Petugas OPD asal tidak lagi menangani laporan ini: kembali ke daftarnya.
+            if user_can_handle_report(request.user, report):
+                return redirect("pengaduan:staff_report_detail", code=report.ticket_code)
+            return redirect("pengaduan:staff_report_list")
+    return _render_detail(request, report, transfer_form=form, status=400)
 
 
 @staff_required

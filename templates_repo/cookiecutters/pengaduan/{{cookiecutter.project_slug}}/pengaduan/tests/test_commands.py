@@ -3,7 +3,7 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.checks import run_checks
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, SystemCheckError
 from django.test import TestCase, override_settings
 
 from pengaduan import services
@@ -12,9 +12,9 @@ from pengaduan.models import Agency, Category, Escalation, Report
 from .helpers import make_category, make_report
 
 
-def run(*args):
+def run(*args, **kwargs):
     out = StringIO()
-    call_command(*args, stdout=out)
+    call_command(*args, stdout=out, **kwargs)
     return out.getvalue()
 
 
@@ -51,12 +51,53 @@ class EscalateOverdueCommandTests(TestCase):
 
 
 class DemoAdminCommandTests(TestCase):
-    def test_creates_superuser_and_prints_credentials(self):
-        output = run("ensure_demo_admin")
+    @override_settings(DEBUG=True)
+    def test_creates_superuser_and_prints_credentials_with_a_warning(self):
+        err = StringIO()
+        output = run("ensure_demo_admin", stderr=err)
         self.assertIn("dibuat", output)
         self.assertIn("admin-demo-2025", output)
+        self.assertIn("PERINGATAN", err.getvalue())
         self.assertTrue(get_user_model().objects.get(username="admin").is_superuser)
-        self.assertIn("sudah ada", run("ensure_demo_admin"))
+        self.assertIn("sudah ada", run("ensure_demo_admin", stderr=StringIO()))
+
+    @override_settings(DEBUG=False)
+    def test_refused_without_debug(self):
+        with self.assertRaisesMessage(CommandError, "DJANGO_DEBUG=1"):
+            run("ensure_demo_admin", stderr=StringIO())
+        self.assertFalse(get_user_model().objects.filter(username="admin").exists())
+
+
+class DemoAdminDeployCheckTests(TestCase):
+    def deploy_ids(self):
+        return {message.id for message in run_checks(include_deployment_checks=True)}
+
+    def create_demo_admin(self):
+        with override_settings(DEBUG=True):
+            services.demo_admin_ensure()
+
+    @override_settings(DEBUG=False)
+    def test_demo_account_fails_deploy_check_when_debug_is_off(self):
+        self.assertNotIn("pengaduan.E004", self.deploy_ids())
+        self.create_demo_admin()
+        self.assertIn("pengaduan.E004", self.deploy_ids())
+        self.assertNotIn("pengaduan.E004", {message.id for message in run_checks()})  # hanya --deploy
+        with self.assertRaises(SystemCheckError) as ctx:
+            call_command("check", "--deploy", stdout=StringIO(), stderr=StringIO())
+        self.assertIn("pengaduan.E004", str(ctx.exception))
+
+    @override_settings(DEBUG=True)
+    def test_demo_account_allowed_while_debugging(self):
+        self.create_demo_admin()
+        self.assertNotIn("pengaduan.E004", self.deploy_ids())
+
+    @override_settings(DEBUG=False)
+    def test_admin_with_own_password_is_not_the_demo_account(self):
+        self.create_demo_admin()
+        user = get_user_model().objects.get(username="admin")
+        user.set_password("kata-sandi-sendiri-yang-kuat")
+        user.save()
+        self.assertNotIn("pengaduan.E004", self.deploy_ids())
 
 
 class RegionChecksTests(TestCase):
@@ -73,3 +114,7 @@ class RegionChecksTests(TestCase):
     @override_settings(REGION_CODE="99.99")
     def test_unknown_region_code_warns(self):
         self.assertIn("pengaduan.W001", self.ids())
+
+    @override_settings(PENGADUAN_SMS_GATEWAY="tidak.ada.Gateway")
+    def test_unimportable_sms_gateway_is_an_error(self):
+        self.assertIn("pengaduan.E005", self.ids())

@@ -6,10 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from PIL import Image
 
-from pengaduan.forms import DateRangeForm, ReportForm, StatusChangeForm, TrackForm, area_choices
+from pengaduan.forms import AgencyTransferForm, DateRangeForm, ReportForm, StatusChangeForm, TrackForm, area_choices
 from pengaduan.models import Status
 
-from .helpers import VALID_DESCRIPTION, first_area_code, image_upload, make_category, make_report
+from .helpers import VALID_DESCRIPTION, first_area_code, image_upload, make_agency, make_category, make_report
 
 
 class ReportFormTests(TestCase):
@@ -39,6 +39,17 @@ class ReportFormTests(TestCase):
         self.assertEqual(kwargs["reporter_phone"], "+6281234567890")
         self.assertEqual(kwargs["channel"], "web")
         self.assertEqual(kwargs["area_code"], first_area_code())
+
+    def test_optional_email_is_passed_on_and_checked(self):
+        form = ReportForm(self.data(reporter_email="budi@contoh.id"))
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.service_kwargs()["reporter_email"], "budi@contoh.id")
+        form = ReportForm(self.data())
+        self.assertTrue(form.is_valid(), form.errors)
+        self.assertEqual(form.service_kwargs()["reporter_email"], "")
+        form = ReportForm(self.data(reporter_email="bukan-email"))
+        self.assertFalse(form.is_valid())
+        self.assertIn("reporter_email", form.errors)
 
     def test_required_fields_and_lengths(self):
         form = ReportForm({"description": "pendek", "location": "ab"})
@@ -141,6 +152,26 @@ class StatusChangeFormTests(TestCase):
         self.assertIn("reason", form.errors)
         form = StatusChangeForm({"to_status": Status.REJECTED, "reason": "Ganda"}, report=self.report)
         self.assertTrue(form.is_valid())
+
+
+class AgencyTransferFormTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.social = make_agency("Dinas Sosial")
+        cls.roads = make_agency("Dinas Pekerjaan Umum")
+        cls.inactive = make_agency("Dinas Lama", is_active=False)
+        cls.report = make_report(make_category("Bantuan sosial", agency=cls.social))
+
+    def test_offers_only_other_active_agencies(self):
+        form = AgencyTransferForm(report=self.report)
+        self.assertEqual(list(form.fields["to_agency"].queryset), [self.roads])
+
+    def test_reason_required(self):
+        form = AgencyTransferForm({"to_agency": self.roads.pk, "reason": "   "}, report=self.report)
+        self.assertFalse(form.is_valid())
+        self.assertEqual(form.errors["reason"], ["Alasan pemindahan wajib diisi."])
+        form = AgencyTransferForm({"to_agency": self.social.pk, "reason": "Salah alamat."}, report=self.report)
+        self.assertIn("to_agency", form.errors)
 
 
 class SmallFormTests(TestCase):

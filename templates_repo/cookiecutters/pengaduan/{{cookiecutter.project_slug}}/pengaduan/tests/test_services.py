@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from pengaduan import services
-from pengaduan.models import Agency, Category, Channel, Escalation, Report, Status, StatusChange
+from pengaduan import selectors, services
+from pengaduan.models import Agency, AgencyTransfer, Category, Channel, Escalation, Report, Status, StatusChange
 
 from .helpers import TempMediaMixin, image_upload, make_agency, make_category, make_report, make_user
 
@@ -195,6 +195,69 @@ class ReportChangeStatusTests(TestCase):
             services.report_change_status(report=stale, to_status=Status.VERIFIED)
 
 
+class ReportTransferTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.social = make_agency("Dinas Sosial")
+        cls.roads = make_agency("Dinas Pekerjaan Umum")
+        cls.category = make_category("Bantuan sosial", agency=cls.social)
+        cls.user = make_user("petugas-sosial", agency=cls.social)
+
+    def setUp(self):
+        self.report = make_report(self.category, hours_ago=5)
+
+    def test_misfiled_report_moves_to_another_agency_and_is_recorded(self):
+        now = timezone.now()
+        due_at = self.report.due_at
+        report = services.report_transfer(
+            report=self.report, to_agency=self.roads, reason="  Jalan berlubang, wewenang DPU. ", by=self.user, now=now
+        )
+        self.assertEqual(report.agency, self.roads)
+        self.assertEqual(Report.objects.get(pk=report.pk).agency, self.roads)
+        self.assertEqual(report.due_at, due_at)  # SLA tetap dihitung sejak laporan diterima
+        self.assertEqual(report.status, Status.RECEIVED)
+        transfer = AgencyTransfer.objects.get()
+        self.assertEqual(
+            (transfer.from_agency, transfer.to_agency, transfer.transferred_by, transfer.transferred_at),
+            (self.social, self.roads, self.user, now),
+        )
+        self.assertEqual(transfer.reason, "Jalan berlubang, wewenang DPU.")
+
+    def test_reason_is_required(self):
+        with self.assertRaises(ValidationError) as ctx:
+            services.report_transfer(report=self.report, to_agency=self.roads, reason="   ")
+        self.assertIn("reason", ctx.exception.message_dict)
+        self.assertFalse(AgencyTransfer.objects.exists())
+
+    def test_target_must_be_another_active_agency_of_the_region(self):
+        inactive = make_agency("Dinas Lama", is_active=False)
+        for target in (self.social, inactive, None, "Dinas Pekerjaan Umum"):
+            with self.assertRaises(ValidationError) as ctx:
+                services.report_transfer(report=self.report, to_agency=target, reason="Salah alamat.")
+            self.assertIn("to_agency", ctx.exception.message_dict)
+        self.report.refresh_from_db()
+        self.assertEqual(self.report.agency, self.social)
+        self.assertFalse(AgencyTransfer.objects.exists())
+
+    def test_closed_report_cannot_move(self):
+        report = services.report_change_status(report=self.report, to_status=Status.REJECTED, reason="Ganda")
+        with self.assertRaises(ValidationError):
+            services.report_transfer(report=report, to_agency=self.roads, reason="Salah alamat.")
+
+    def test_timeline_merges_status_changes_and_transfers_in_order(self):
+        start = timezone.now()
+        report = services.report_change_status(report=self.report, to_status=Status.VERIFIED, now=start)
+        report = services.report_transfer(
+            report=report, to_agency=self.roads, reason="Wewenang DPU.", now=start + timedelta(hours=1)
+        )
+        services.report_change_status(report=report, to_status=Status.IN_PROGRESS, now=start + timedelta(hours=2))
+        timeline = selectors.report_timeline(report=report)
+        self.assertEqual(
+            [entry.timeline_kind for entry in timeline], ["status", "status", "transfer", "status"]
+        )
+        self.assertEqual(timeline[2].to_agency, self.roads)
+
+
 @override_settings(ESCALATION_OFFICER="Sekretaris Daerah Uji")
 class EscalationTests(TestCase):
     @classmethod
@@ -283,13 +346,22 @@ class RegionSeedTests(TestCase):
 
     def test_demo_reports_only_once(self):
         services.region_seed(agency_names=self.AGENCIES)
-        created = services.demo_reports_seed()
+        with self.captureOnCommitCallbacks() as callbacks:
+            created = services.demo_reports_seed()
+        self.assertEqual(callbacks, [])  # laporan contoh tidak mengirim pemberitahuan
         self.assertEqual(created, len(services.DEMO_REPORTS))
         self.assertEqual(Report.objects.count(), created)
         self.assertTrue(Report.objects.filter(status=Status.RESOLVED).exists())
         self.assertTrue(Report.objects.overdue().exists())
         self.assertEqual(services.demo_reports_seed(), 0)
 
+    @override_settings(DEBUG=False)
+    def test_demo_admin_refused_without_debug(self):
+        with self.assertRaises(ValidationError):
+            services.demo_admin_ensure()
+        self.assertFalse(services.get_user_model().objects.exists())
+
+    @override_settings(DEBUG=True)
     def test_demo_admin_created_once(self):
         self.assertTrue(services.demo_admin_ensure(username="demo", password="rahasia-demo-123"))
         self.assertFalse(services.demo_admin_ensure(username="demo", password="lain"))

@@ -5,7 +5,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from pengaduan import services
-from pengaduan.models import Agency, Category, Escalation, Officer, Report, Status, StatusChange
+from pengaduan.models import Agency, AgencyTransfer, Category, Escalation, Officer, Report, Status, StatusChange
 
 from .helpers import (
     VALID_DESCRIPTION,
@@ -110,6 +110,12 @@ class PublicPagesTests(TempMediaMixin, TestCase):
         self.assertContains(response, "Sudah dicek petugas.")
         self.assertContains(response, "Bukan aset daerah.")
         self.assertContains(response, "Ditolak")
+
+    def test_submitted_email_is_stored_but_never_public(self):
+        self.client.post(reverse("pengaduan:report_create"), self.form_data(reporter_email="siti@contoh.id"))
+        report = Report.objects.get()
+        self.assertEqual(report.reporter_email, "siti@contoh.id")
+        self.assertNotContains(self.client.get(report.get_absolute_url()), "siti@contoh.id")
 
     def test_tracking_shows_overdue_and_escalation(self):
         report = make_report(self.category, hours_ago=settings.SLA_HOURS + 3)
@@ -336,12 +342,92 @@ class StaffWorkTests(TempMediaMixin, TestCase):
         self.assertContains(response, "Tanggal akhir tidak boleh sebelum tanggal awal")
 
 
+class ReportTransferViewTests(TestCase):
+    """Laporan jalan berlubang yang salah masuk kategori “Bantuan sosial” dipindahkan ke DPU."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.social = make_agency("Dinas Sosial")
+        cls.roads = make_agency("Dinas Pekerjaan Umum")
+        cls.category = make_category("Bantuan sosial", agency=cls.social)
+        cls.coordinator = make_user("koordinator", is_staff=True)
+        cls.social_officer = make_user("petugas-sosial", agency=cls.social)
+        cls.road_officer = make_user("petugas-pu", agency=cls.roads)
+
+    def setUp(self):
+        self.report = make_report(self.category, description="Jalan berlubang besar di depan pasar, sudah sebulan.")
+        self.url = reverse("pengaduan:staff_report_transfer", args=[self.report.ticket_code])
+        self.detail_url = reverse("pengaduan:staff_report_detail", args=[self.report.ticket_code])
+
+    def test_officer_of_current_agency_moves_report_and_loses_it(self):
+        self.client.force_login(self.social_officer)
+        response = self.client.get(self.detail_url)
+        self.assertContains(response, "Pindahkan ke OPD lain")
+        self.assertContains(response, f'<option value="{self.roads.pk}">Dinas Pekerjaan Umum</option>', html=True)
+        response = self.client.post(self.url, {"to_agency": self.roads.pk, "reason": "Jalan berlubang: wewenang DPU."})
+        self.assertRedirects(response, reverse("pengaduan:staff_report_list"))
+        self.report.refresh_from_db()
+        self.assertEqual(self.report.agency, self.roads)
+        self.assertEqual(self.client.get(self.detail_url).status_code, 403)
+
+        self.client.force_login(self.road_officer)
+        response = self.client.get(self.detail_url)
+        self.assertContains(response, "Dipindahkan")
+        self.assertContains(response, "Dari <strong>Dinas Sosial</strong> ke <strong>Dinas Pekerjaan Umum</strong>")
+        self.assertContains(response, "Jalan berlubang: wewenang DPU.")
+        self.assertContains(response, "petugas-sosial")
+
+        response = self.client.get(self.report.get_absolute_url())  # halaman lacak publik
+        self.assertContains(response, "Dari <strong>Dinas Sosial</strong> ke <strong>Dinas Pekerjaan Umum</strong>")
+        self.assertContains(response, "Jalan berlubang: wewenang DPU.")
+        self.assertNotContains(response, "petugas-sosial")
+
+    def test_coordinator_stays_on_the_report(self):
+        self.client.force_login(self.coordinator)
+        response = self.client.post(self.url, {"to_agency": self.roads.pk, "reason": "Wewenang DPU."})
+        self.assertRedirects(response, self.detail_url)
+        self.assertEqual(AgencyTransfer.objects.get().transferred_by, self.coordinator)
+
+    def test_officer_of_another_agency_cannot_move_it(self):
+        self.client.force_login(self.road_officer)
+        response = self.client.post(self.url, {"to_agency": self.roads.pk, "reason": "Saya ambil."})
+        self.assertEqual(response.status_code, 403)
+        self.client.force_login(make_user("warga"))
+        self.assertEqual(self.client.post(self.url, {"to_agency": self.roads.pk, "reason": "x"}).status_code, 403)
+        self.client.logout()
+        self.assertEqual(self.client.post(self.url, {"to_agency": self.roads.pk, "reason": "x"}).status_code, 302)
+        self.assertFalse(AgencyTransfer.objects.exists())
+
+    def test_reason_and_valid_agency_required(self):
+        self.client.force_login(self.social_officer)
+        response = self.client.post(self.url, {"to_agency": self.roads.pk, "reason": " "})
+        self.assertContains(response, "Alasan pemindahan wajib diisi.", status_code=400)
+        inactive = make_agency("Dinas Lama", is_active=False)
+        for agency_id in (inactive.pk, self.social.pk, 999999):
+            response = self.client.post(self.url, {"to_agency": agency_id, "reason": "Salah alamat."})
+            self.assertEqual(response.status_code, 400)
+        self.report.refresh_from_db()
+        self.assertEqual(self.report.agency, self.social)
+        self.assertFalse(AgencyTransfer.objects.exists())
+
+    def test_closed_report_offers_no_transfer(self):
+        services.report_change_status(report=self.report, to_status=Status.REJECTED, reason="Ganda.")
+        self.client.force_login(self.social_officer)
+        self.assertNotContains(self.client.get(self.detail_url), "Pindahkan ke OPD lain")
+        response = self.client.post(self.url, {"to_agency": self.roads.pk, "reason": "Salah alamat."})
+        self.assertEqual(response.status_code, 403)
+
+    def test_transfer_requires_post(self):
+        self.client.force_login(self.social_officer)
+        self.assertEqual(self.client.get(self.url).status_code, 405)
+
+
 class AdminTests(TestCase):
     def test_every_model_registered_and_changelist_opens(self):
         self.client.force_login(make_user("root", is_staff=True, is_superuser=True))
         make_report(make_category(), hours_ago=500)
         services.reports_escalate_overdue()
-        for model in (Agency, Category, Report, StatusChange, Escalation, Officer):
+        for model in (Agency, Category, Report, StatusChange, AgencyTransfer, Escalation, Officer):
             self.assertTrue(admin.site.is_registered(model), model)
             url = reverse(f"admin:pengaduan_{model._meta.model_name}_changelist")
             self.assertEqual(self.client.get(url).status_code, 200, model)
