@@ -94,6 +94,9 @@ def test_the_app_page_offers_no_change_link_to_others(client, regions):
 
 
 def test_the_form_is_in_indonesian_first(client, editor):
-    page = client.get(CREATE).content.decode()
-    assert client.get(CREATE).status_code == 200
-    assert '<html lang="id">' in page
+    response = client.get(CREATE)
+    page = response.content.decode()
+    assert response.status_code == 200 and '<html lang="id">' in page
+    assert "Tambahkan aplikasi kami ke katalog" in page and "Satu per baris." in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Add our app to the catalog" in client.get(CREATE).content.decode()

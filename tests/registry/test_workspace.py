@@ -42,7 +42,7 @@ def test_a_user_of_no_region_is_told_so(client, regions):
     client.force_login(factories.UserFactory(username="lonely"))
     response = client.get("/wilayah-saya/")
     assert response.status_code == 200
-    assert "does not act for a region" in response.content.decode()
+    assert "belum mewakili wilayah mana pun" in response.content.decode()
 
 
 @pytest.mark.parametrize(
