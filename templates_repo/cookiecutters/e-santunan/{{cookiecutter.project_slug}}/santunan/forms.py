@@ -151,6 +151,62 @@ class TrackForm(forms.Form):
     )
 
 
+class CorrectionForm(forms.Form):
+    """Ahli waris mengirim perbaikan yang diminta petugas. Field yang tampil mengikuti permintaan itu."""
+
+    heir_nik = forms.CharField(
+        label="NIK ahli waris",
+        max_length=24,
+        help_text="NIK ahli waris yang tertulis saat mengajukan, untuk memastikan Anda pengaju klaim ini.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    death_certificate = forms.FileField(
+        label="Akta kematian",
+        validators=[validate_death_certificate],
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
+    )
+    bank_name = forms.CharField(label="Nama bank", max_length=100, help_text="Mis. BRI, BNI, Mandiri, atau bank daerah.")
+    account_number = forms.CharField(
+        label="Nomor rekening",
+        max_length=20,
+        help_text="Hanya angka, tanpa spasi atau tanda hubung.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    account_holder = forms.CharField(label="Nama pemilik rekening", max_length=200)
+
+    FIELDS_BY_ITEM = {
+        Claim.Correction.AKTA_KEMATIAN: ("death_certificate",),
+        Claim.Correction.REKENING: ("bank_name", "account_number", "account_holder"),
+    }
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+        wanted = self.FIELDS_BY_ITEM.get(claim.correction_item, ())
+        for name in [n for fields in self.FIELDS_BY_ITEM.values() for n in fields]:
+            if name not in wanted:
+                del self.fields[name]
+        if "death_certificate" in self.fields:
+            self.fields["death_certificate"].help_text = (
+                f"PDF, JPG, atau PNG, maksimal {settings.SANTUNAN_MAX_UPLOAD_MB} MB."
+            )
+
+    def clean_heir_nik(self):
+        return parse_valid_nik(self.cleaned_data["heir_nik"]).nik
+
+    def clean_account_holder(self):
+        return _clean_person_name(self.cleaned_data["account_holder"])
+
+    def clean_account_number(self):
+        value = self.cleaned_data["account_number"].strip()
+        account_number_validator(value)
+        return value
+
+    def correction_data(self):
+        """Argumen untuk services.claim_correct."""
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
 class ClaimActionForm(forms.Form):
     """Tindakan petugas pada klaim."""
 
@@ -158,6 +214,7 @@ class ClaimActionForm(forms.Form):
         "verify": Claim.Status.DIVERIFIKASI,
         "approve": Claim.Status.DISETUJUI,
         "pay": Claim.Status.DIBAYAR,
+        "return": Claim.Status.PERLU_PERBAIKAN,
         "reject": Claim.Status.DITOLAK,
         "recheck": None,
     }
@@ -168,12 +225,27 @@ class ClaimActionForm(forms.Form):
         label="Alasan penolakan", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
     payment_reference = forms.CharField(label="Referensi transfer", required=False, max_length=100)
+    correction_item = forms.ChoiceField(
+        label="Yang perlu diperbaiki",
+        required=False,
+        choices=[("", "Pilih")] + Claim.Correction.choices,
+    )
+    correction_note = forms.CharField(
+        label="Catatan untuk ahli waris", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
         if action == "reject" and len(cleaned.get("rejection_reason", "").strip()) < 10:
             self.add_error("rejection_reason", "Tulis alasan penolakan yang jelas (minimal 10 karakter).")
+        if action == "return":
+            if not cleaned.get("correction_item"):
+                self.add_error("correction_item", "Pilih apa yang perlu diperbaiki.")
+            if len(cleaned.get("correction_note", "").strip()) < 10:
+                self.add_error(
+                    "correction_note", "Tulis dengan jelas apa yang kurang atau salah (minimal 10 karakter)."
+                )
         if action == "pay" and not cleaned.get("payment_reference", "").strip():
             self.add_error("payment_reference", "Isi nomor referensi transfer.")
         return cleaned

@@ -74,6 +74,7 @@ class Claim(models.Model):
 
     class Status(models.TextChoices):
         DIAJUKAN = "diajukan", "Diajukan"
+        PERLU_PERBAIKAN = "perlu_perbaikan", "Perlu perbaikan"
         DIVERIFIKASI = "diverifikasi", "Diverifikasi"
         DISETUJUI = "disetujui", "Disetujui"
         DIBAYAR = "dibayar", "Dibayar"
@@ -89,6 +90,12 @@ class Claim(models.Model):
         ORANG_TUA = "orang_tua", "Orang tua"
         SAUDARA = "saudara", "Saudara kandung"
         LAINNYA = "lainnya", "Ahli waris lain"
+
+    class Correction(models.TextChoices):
+        """Yang diminta petugas untuk diperbaiki ahli waris sebelum klaim diperiksa lagi."""
+
+        AKTA_KEMATIAN = "akta_kematian", "Akta kematian (unggah ulang)"
+        REKENING = "rekening", "Data rekening bank ahli waris"
 
     class RegisterCheck(models.TextChoices):
         BELUM = "belum", "Belum dicek"
@@ -120,6 +127,10 @@ class Claim(models.Model):
     amount = models.PositiveBigIntegerField("nominal santunan (Rp)", validators=[MinValueValidator(1)])
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DIAJUKAN)
     rejection_reason = models.TextField("alasan penolakan", blank=True)
+    correction_item = models.CharField(
+        "yang perlu diperbaiki", max_length=20, choices=Correction.choices, blank=True
+    )
+    correction_note = models.TextField("catatan perbaikan dari petugas", blank=True)
     payment_reference = models.CharField("referensi pembayaran", max_length=100, blank=True)
 
     register_check = models.CharField(
@@ -157,6 +168,11 @@ class Claim(models.Model):
                 violation_error_message="Klaim yang ditolak harus punya alasan.",
             ),
             models.CheckConstraint(
+                condition=~Q(status="perlu_perbaikan") | (~Q(correction_item="") & ~Q(correction_note="")),
+                name="santunan_correction_has_item_and_note",
+                violation_error_message="Klaim yang dikembalikan harus menyebut apa yang perlu diperbaiki.",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="dibayar") | Q(paid_at__isnull=False),
                 name="santunan_paid_claim_has_paid_at",
                 violation_error_message="Klaim yang dibayar harus punya waktu pembayaran.",
@@ -178,6 +194,11 @@ class Claim(models.Model):
             errors["heir_nik"] = "NIK ahli waris tidak boleh sama dengan NIK almarhum/almarhumah."
         if self.status == self.Status.DITOLAK and not self.rejection_reason.strip():
             errors["rejection_reason"] = "Alasan penolakan wajib diisi."
+        if self.status == self.Status.PERLU_PERBAIKAN:
+            if not self.correction_item:
+                errors["correction_item"] = "Pilih apa yang perlu diperbaiki."
+            if not self.correction_note.strip():
+                errors["correction_note"] = "Tulis catatan perbaikan untuk ahli waris."
         if self.status == self.Status.DIBAYAR and not self.payment_reference.strip():
             errors["payment_reference"] = "Referensi pembayaran wajib diisi."
         if errors:

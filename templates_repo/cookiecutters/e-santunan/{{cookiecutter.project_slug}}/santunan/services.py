@@ -16,10 +16,13 @@ from .nik import birth_date_of, district_name, parse_region_nik, parse_valid_nik
 
 Status = Claim.Status
 
-#: Perubahan status yang boleh: dari -> ke. Dibayar dan ditolak adalah status akhir.
+#: Perubahan status yang boleh dilakukan petugas: dari -> ke. Dibayar dan ditolak adalah status akhir.
+#: Dari "perlu perbaikan" klaim kembali ke "diajukan" hanya lewat claim_correct (oleh ahli waris), agar
+#: petugas tidak melewati perbaikan yang ia minta sendiri.
 ALLOWED_TRANSITIONS = {
-    Status.DIAJUKAN: (Status.DIVERIFIKASI, Status.DITOLAK),
-    Status.DIVERIFIKASI: (Status.DISETUJUI, Status.DITOLAK),
+    Status.DIAJUKAN: (Status.DIVERIFIKASI, Status.PERLU_PERBAIKAN, Status.DITOLAK),
+    Status.PERLU_PERBAIKAN: (Status.DITOLAK,),
+    Status.DIVERIFIKASI: (Status.DISETUJUI, Status.PERLU_PERBAIKAN, Status.DITOLAK),
     Status.DISETUJUI: (Status.DIBAYAR, Status.DITOLAK),
     Status.DIBAYAR: (),
     Status.DITOLAK: (),
@@ -154,7 +157,17 @@ def claim_check_register(*, claim):
 
 
 @transaction.atomic
-def claim_transition(*, claim, to_status, user=None, note="", rejection_reason="", payment_reference=""):
+def claim_transition(
+    *,
+    claim,
+    to_status,
+    user=None,
+    note="",
+    rejection_reason="",
+    payment_reference="",
+    correction_item="",
+    correction_note="",
+):
     """Ubah status klaim bila perubahan itu diizinkan, lalu catat di riwayat."""
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     from_status = claim.status
@@ -172,6 +185,17 @@ def claim_transition(*, claim, to_status, user=None, note="", rejection_reason="
             raise ValidationError({"rejection_reason": "Alasan penolakan wajib diisi."})
         claim.rejection_reason = reason
         note = note or reason
+    if to_status == Status.PERLU_PERBAIKAN:
+        item, message = str(correction_item or ""), str(correction_note or "").strip()
+        errors = {}
+        if item not in Claim.Correction.values:
+            errors["correction_item"] = "Pilih apa yang perlu diperbaiki."
+        if not message:
+            errors["correction_note"] = "Tulis catatan perbaikan untuk ahli waris."
+        if errors:
+            raise ValidationError(errors)
+        claim.correction_item, claim.correction_note = item, message
+        note = note or f"{Claim.Correction(item).label}: {message}"
     if to_status == Status.DIBAYAR:
         reference = str(payment_reference or "").strip()
         if not reference:
@@ -200,6 +224,59 @@ def claim_pay(*, claim, payment_reference, user=None, note=""):
     return claim_transition(
         claim=claim, to_status=Status.DIBAYAR, user=user, note=note, payment_reference=payment_reference
     )
+
+
+def claim_return_for_correction(*, claim, correction_item, correction_note, user=None):
+    """Petugas mengembalikan klaim ke ahli waris: apa yang kurang atau salah, bukan langsung ditolak."""
+    return claim_transition(
+        claim=claim,
+        to_status=Status.PERLU_PERBAIKAN,
+        user=user,
+        correction_item=correction_item,
+        correction_note=correction_note,
+    )
+
+
+def _digits(value):
+    return "".join(ch for ch in str(value or "") if ch.isdigit())
+
+
+@transaction.atomic
+def claim_correct(
+    *, claim, heir_nik, death_certificate=None, bank_name="", account_number="", account_holder=""
+):
+    """Ahli waris mengirim perbaikan yang diminta petugas; klaim kembali "diajukan" untuk diperiksa lagi.
+
+    NIK ahli waris harus sama dengan yang di klaim: kode klaim saja tidak cukup untuk mengubah rekening tujuan
+    pembayaran. Hanya bagian yang diminta petugas yang boleh diubah.
+    """
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != Status.PERLU_PERBAIKAN:
+        raise InvalidTransition("Klaim ini tidak sedang menunggu perbaikan.", code="not_awaiting_correction")
+    if _digits(heir_nik) != claim.heir_nik:
+        raise ValidationError({"heir_nik": "NIK ahli waris tidak sama dengan NIK pada klaim ini."}, code="heir_nik")
+    item = claim.correction_item
+    old_certificate = None
+    if item == Claim.Correction.AKTA_KEMATIAN:
+        if not death_certificate:
+            raise ValidationError({"death_certificate": "Unggah akta kematian."})
+        old_certificate = claim.death_certificate.name or None
+        claim.death_certificate = death_certificate
+    elif item == Claim.Correction.REKENING:
+        claim.bank_name = normalize_name(bank_name)
+        claim.account_number = str(account_number or "").strip()
+        claim.account_holder = normalize_name(account_holder)
+    done = f"Diperbaiki oleh ahli waris: {Claim.Correction(item).label}."
+    claim.status = Status.DIAJUKAN
+    claim.correction_item, claim.correction_note = "", ""
+    claim.full_clean()
+    claim.save()
+    if old_certificate and old_certificate != claim.death_certificate.name:
+        # Akta lama berisi data pribadi dan sudah diganti: hapus berkasnya setelah perubahan benar tersimpan.
+        storage = claim.death_certificate.storage
+        transaction.on_commit(lambda: storage.delete(old_certificate))
+    _log_status(claim=claim, from_status=Status.PERLU_PERBAIKAN, to_status=Status.DIAJUKAN, note=done)
+    return claim
 
 
 def claim_reject(*, claim, rejection_reason, user=None):

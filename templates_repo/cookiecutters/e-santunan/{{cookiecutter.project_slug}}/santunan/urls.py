@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("ajukan/", views.claim_create, name="claim_create"),
     path("lacak/", views.claim_track, name="claim_track"),
+    path("lacak/<str:code>/perbaikan/", views.claim_correct, name="claim_correct"),
     path("petugas/", views.staff_claim_list, name="staff_claim_list"),
     path("petugas/klaim/<str:code>/", views.staff_claim_detail, name="staff_claim_detail"),
     path("petugas/klaim/<str:code>/aksi/", views.staff_claim_action, name="staff_claim_action"),

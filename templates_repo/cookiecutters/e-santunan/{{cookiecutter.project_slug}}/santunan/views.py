@@ -17,7 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from . import services
 from .formatting import mask_digits
-from .forms import ClaimActionForm, ClaimForm, RegisterImportForm, ReportMonthForm, TrackForm, add_service_errors
+from .forms import (
+    ClaimActionForm,
+    ClaimForm,
+    CorrectionForm,
+    RegisterImportForm,
+    ReportMonthForm,
+    TrackForm,
+    add_service_errors,
+)
 from .models import Claim, SocialRegisterEntry
 
 
@@ -78,6 +86,31 @@ def claim_track(request):
     return render(request, "santunan/track.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+def claim_correct(request, code):
+    """Ahli waris mengirim perbaikan yang diminta petugas (akta kematian atau rekening)."""
+    claim = services.claim_find_by_code(code=code)
+    if claim is None:
+        raise Http404("Kode klaim tidak ditemukan.")
+    track_url = reverse("santunan:claim_track") + "?kode=" + claim.code
+    if claim.status != Claim.Status.PERLU_PERBAIKAN:
+        messages.info(request, "Klaim ini tidak sedang menunggu perbaikan.")
+        return redirect(track_url)
+    if request.method == "POST":
+        form = CorrectionForm(request.POST, request.FILES, claim=claim)
+        if form.is_valid():
+            try:
+                services.claim_correct(claim=claim, **form.correction_data())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Perbaikan terkirim. Petugas akan memeriksa klaim Anda lagi.")
+                return redirect(track_url)
+    else:
+        form = CorrectionForm(claim=claim)
+    return render(request, "santunan/claim_correct.html", {"form": form, "claim": claim})
+
+
 # --- Petugas ---
 
 
@@ -116,6 +149,8 @@ def _detail_context(claim, action_form=None):
         "can_approve": Claim.Status.DISETUJUI in allowed,
         "can_pay": Claim.Status.DIBAYAR in allowed,
         "can_reject": Claim.Status.DITOLAK in allowed,
+        "can_return": Claim.Status.PERLU_PERBAIKAN in allowed,
+        "correction_choices": Claim.Correction.choices,
     }
 
 
@@ -148,6 +183,8 @@ def staff_claim_action(request, code):
                 note=data["note"],
                 rejection_reason=data["rejection_reason"],
                 payment_reference=data["payment_reference"],
+                correction_item=data["correction_item"],
+                correction_note=data["correction_note"],
             )
             messages.success(request, f"Status klaim {claim.code} sekarang: {claim.get_status_display()}.")
     except ValidationError as exc:

@@ -1,4 +1,7 @@
-"""Buat (atau setel ulang) akun admin demo untuk uji coba lokal. Menolak berjalan bila DEBUG mati."""
+"""Buat (atau setel ulang) akun admin demo untuk uji coba lokal. Menolak berjalan bila DEBUG mati.
+
+santunan/checks.py membuat manage.py check --deploy gagal bila akun ini masih ada saat DEBUG mati.
+"""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -12,7 +15,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("Akun demo hanya untuk pengembangan (DJANGO_DEBUG=1).")
+            raise CommandError(
+                "Akun demo hanya untuk pengembangan (DJANGO_DEBUG=1). Untuk akun sungguhan pakai "
+                "manage.py createsuperuser."
+            )
+        self.stderr.write(
+            "PERINGATAN: akun admin demo memakai nama pengguna dan kata sandi yang tercantum di kode sumber. "
+            "Jangan pernah membuatnya di salinan yang dipakai sungguhan; manage.py check --deploy gagal "
+            "selama akun ini ada dengan DEBUG mati."
+        )
         User = get_user_model()
         user, created = User.objects.get_or_create(username=DEMO_USERNAME)
         user.is_staff = True
