@@ -45,10 +45,10 @@ def sms_gateway():
 
 
 def tracking_link(ticket_code):
-    """Alamat halaman lacak; lengkap dengan domain bila ``PENGADUAN_SITE_URL`` diisi."""
-    path = reverse("pengaduan:track_detail", args=[ticket_code])
+    """Alamat lengkap halaman lacak, atau "" bila ``PENGADUAN_SITE_URL`` belum diisi (alamat tanpa domain tidak
+    berguna di SMS)."""
     base = getattr(settings, "PENGADUAN_SITE_URL", "").rstrip("/")
-    return f"{base}{path}" if base else path
+    return f"{base}{reverse('pengaduan:track_detail', args=[ticket_code])}" if base else ""
 
 
 def status_change_message(change):
@@ -59,7 +59,11 @@ def status_change_message(change):
     lines = [f"Status laporan {report.ticket_code} kini: {status}."]
     if change.note:
         lines.append(f"Keterangan petugas: {change.note}")
-    lines.append(f"Lacak laporan Anda: {tracking_link(report.ticket_code)}")
+    link = tracking_link(report.ticket_code)
+    if link:
+        lines.append(f"Lacak laporan Anda: {link}")
+    else:
+        lines.append(f"Lacak laporan Anda di menu Lacak dengan kode tiket {report.ticket_code}.")
     lines.append(f"— {settings.PROJECT_NAME}")
     return subject, "\n".join(lines)
 

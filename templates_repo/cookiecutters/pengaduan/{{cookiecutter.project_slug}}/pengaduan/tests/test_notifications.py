@@ -115,6 +115,15 @@ class StatusChangeNotificationTests(TestCase):
         self.assertEqual(len(SENT), 1)
 
 
+class MessageTests(TestCase):
+    @override_settings(PENGADUAN_SITE_URL="")
+    def test_without_site_url_the_message_names_the_ticket_to_track(self):
+        report = make_report(make_category())
+        _, message = notifications.status_change_message(report.history.get())
+        self.assertIn(f"menu Lacak dengan kode tiket {report.ticket_code}", message)
+        self.assertNotIn("/lacak/", message)
+
+
 class ConsoleGatewayTests(TestCase):
     def test_default_gateway_writes_to_log_and_stream(self):
         stream = StringIO()
