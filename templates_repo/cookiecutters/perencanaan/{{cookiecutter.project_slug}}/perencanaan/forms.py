@@ -21,6 +21,7 @@ from .models import (
     Status,
     Village,
 )
+from .selectors import merge_targets
 from .services import PROPOSER_FIELDS, round_label
 
 _RUPIAH_PREFIX = re.compile(r"^rp\.?", re.IGNORECASE)
@@ -149,6 +150,31 @@ class DecisionForm(forms.Form):
         if action in (ProposalEvent.Action.REJECT, ProposalEvent.Action.RETURN) and not cleaned.get("note", "").strip():
             self.add_error("note", "Catatan wajib diisi saat menolak atau mengembalikan usulan.")
         return cleaned
+
+
+class _MergeTargetField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        village = obj.village
+        return f"#{obj.pk} {obj.title} — {village.get_kind_display()} {village.name}, Kec. {village.district.name}"
+
+
+class MergeForm(forms.Form):
+    """Penggabungan usulan ganda ke usulan lain yang sedang dibahas di tahap yang sama."""
+
+    into = _MergeTargetField(
+        label="Gabungkan ke usulan", queryset=Proposal.objects.none(), empty_label="— pilih usulan —"
+    )
+    note = forms.CharField(
+        label="Alasan penggabungan",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='Ditampilkan kepada pengusul, mis. "Ruas jalan yang sama dengan usulan desa tetangga."',
+        error_messages={"required": "Catatan wajib diisi saat menggabungkan usulan."},
+    )
+
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = merge_targets(proposal) if proposal else Proposal.objects.none()
 
 
 class AssignAgencyForm(forms.Form):

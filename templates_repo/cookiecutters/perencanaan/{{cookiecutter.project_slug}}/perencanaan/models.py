@@ -108,6 +108,7 @@ class Status(models.TextChoices):
     RETURNED = "dikembalikan", "Dikembalikan untuk diperbaiki"
     APPROVED = "disetujui", "Disetujui"
     REJECTED = "ditolak", "Ditolak"
+    MERGED = "digabung", "Digabung ke usulan lain"
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -158,6 +159,15 @@ class Proposal(models.Model):
         verbose_name="OPD pelaksana",
     )
     status = models.CharField("status", max_length=15, choices=Status.choices, default=Status.DRAFT)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_proposals",
+        verbose_name="digabung ke",
+        help_text="Usulan yang menampung usulan ini bila digabung dalam musrenbang.",
+    )
     level = models.CharField("tahap musrenbang", max_length=12, choices=Level.choices, default=Level.DESA)
     priority_score = models.DecimalField("skor prioritas", max_digits=5, decimal_places=2, default=Decimal("0"))
     proposer = models.ForeignKey(
@@ -201,6 +211,14 @@ class Proposal(models.Model):
     @property
     def is_final_round(self):
         return self.level == region.ROUNDS[-1]
+
+    def last_decision(self):
+        """Keputusan musrenbang terakhir yang perlu diketahui pengusul (dikembalikan, ditolak, atau digabung),
+        atau ``None`` bila usulan tidak sedang berstatus itu."""
+        action = DECISION_ACTION_BY_STATUS.get(self.status)
+        if action is None:
+            return None
+        return self.events.filter(action=action).order_by("-created_at", "-pk").first()
 
 
 class Criterion(models.Model):
@@ -288,6 +306,8 @@ class ProposalEvent(models.Model):
         APPROVE = "setujui", "Disetujui"
         REJECT = "tolak", "Ditolak"
         RETURN = "kembalikan", "Dikembalikan"
+        MERGE = "gabungkan", "Digabung ke usulan lain"
+        ABSORB = "tampung", "Menampung usulan lain"
         ASSIGN = "tetapkan_opd", "OPD pelaksana ditetapkan"
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events", verbose_name="usulan")
@@ -309,3 +329,12 @@ class ProposalEvent(models.Model):
 
     def __str__(self):
         return f"{self.proposal}: {self.get_action_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+#: Tindakan di riwayat yang membuat usulan dikembalikan, ditolak, atau digabung; catatannya adalah alasan
+#: yang ditunjukkan kepada pengusul.
+DECISION_ACTION_BY_STATUS = {
+    Status.RETURNED: ProposalEvent.Action.RETURN,
+    Status.REJECTED: ProposalEvent.Action.REJECT,
+    Status.MERGED: ProposalEvent.Action.MERGE,
+}

@@ -7,12 +7,16 @@ Alur usulan (tahap musrenbang diatur ``config.region.ROUNDS``):
     diajukan --setujui--> disetujui                            di tahap terakhir: perlu OPD dan sisa pagu cukup
     diajukan --tolak--> ditolak                                 (catatan wajib)
     diajukan --kembalikan--> dikembalikan --ajukan--> diajukan  (catatan wajib; diajukan lagi di tahap yang sama)
+    diajukan --gabungkan--> digabung                            (catatan wajib; ke usulan lain yang sedang dibahas
+                                                                 di tahap dan tahun anggaran yang sama)
 
 Transisi lain ditolak dengan ``ValidationError``. Setiap perubahan status dicatat di ``ProposalEvent``.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -184,6 +188,54 @@ def proposal_decide(*, proposal, user, action, note=""):
     return proposal
 
 
+@transaction.atomic
+def proposal_merge(*, proposal, user, into, note):
+    """Menggabungkan usulan ganda ke usulan lain yang sedang dibahas di tahap dan tahun anggaran yang sama.
+
+    Dalam musrenbang, usulan yang sama dari beberapa desa (mis. satu ruas jalan) dibahas sebagai satu usulan.
+    Usulan yang digabung berhenti (status digabung, tidak dapat diajukan lagi) dan menunjuk usulan
+    penampungnya; riwayat keduanya mencatat penggabungan beserta alasannya, agar pengusul tahu ke mana
+    usulannya pergi.
+    """
+    _require_staff(user)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Catatan wajib diisi saat menggabungkan usulan."})
+    if into is None:
+        raise ValidationError({"into": "Pilih usulan penampung."})
+    if into.pk == proposal.pk:
+        raise ValidationError({"into": "Usulan tidak dapat digabung ke dirinya sendiri."})
+    # Kunci keduanya dalam urutan id agar dua penggabungan serentak tidak saling menunggu.
+    rows = Proposal.objects.select_for_update().select_related("village").filter(pk__in=[proposal.pk, into.pk])
+    locked = {p.pk: p for p in rows.order_by("pk")}
+    proposal, into = locked[proposal.pk], locked[into.pk]
+    if proposal.status != Status.SUBMITTED:
+        raise ValidationError(
+            f"Usulan berstatus {proposal.get_status_display().lower()} tidak dapat digabung; "
+            "hanya usulan yang sedang dibahas yang dapat digabung."
+        )
+    if into.status != Status.SUBMITTED or into.level != proposal.level or into.fiscal_year != proposal.fiscal_year:
+        raise ValidationError(
+            {
+                "into": f"Usulan penampung harus sedang dibahas di {round_label(proposal.level)} "
+                f"tahun anggaran {proposal.fiscal_year}."
+            }
+        )
+    previous = proposal.status
+    proposal.status = Status.MERGED
+    proposal.merged_into = into
+    proposal.save()
+    _log(proposal, action=Action.MERGE, actor=user, from_status=previous, note=note)
+    _log(
+        into,
+        action=Action.ABSORB,
+        actor=user,
+        from_status=into.status,
+        note=f'Menampung usulan #{proposal.pk} "{proposal.title}" dari {proposal.village}: {note}',
+    )
+    return proposal
+
+
 def _check_ceiling(proposal):
     """Menolak persetujuan yang membuat jumlah usulan disetujui melampaui pagu OPD."""
     if proposal.agency_id is None:
@@ -208,7 +260,7 @@ def proposal_assign_agency(*, proposal, user, agency):
     """Menetapkan OPD pelaksana untuk usulan yang belum disetujui atau ditolak."""
     _require_staff(user)
     proposal = _locked(proposal)
-    if proposal.status in (Status.APPROVED, Status.REJECTED):
+    if proposal.status in (Status.APPROVED, Status.REJECTED, Status.MERGED):
         raise ValidationError("OPD pelaksana tidak dapat diubah setelah usulan diputuskan.")
     if not isinstance(agency, Agency):
         raise ValidationError({"agency": "Pilih OPD pelaksana."})
@@ -359,3 +411,44 @@ def ceiling_summary(fiscal_year):
             }
         )
     return rows
+
+
+# --- Akun demo ---------------------------------------------------------------------------------------------
+
+#: Akun demo untuk mencoba aplikasi di komputer sendiri: (nama pengguna, kata sandi, staf?). Kata sandinya
+#: tertulis di sini dan di README, jadi siapa pun tahu: akun ini tidak boleh ada di server sungguhan.
+DEMO_ACCOUNTS = (
+    ("admin", "admin-demo-123", True),
+    ("operator", "operator-demo-123", False),
+)
+DEMO_ADMIN_USERNAME, DEMO_ADMIN_PASSWORD, _ = DEMO_ACCOUNTS[0]
+
+
+@transaction.atomic
+def demo_accounts_ensure():
+    """Membuat akun demo yang belum ada; hanya saat DEBUG aktif. Mengembalikan ``[(user, dibuat?)]``.
+
+    Kata sandi akun yang sudah ada tidak diubah.
+    """
+    if not settings.DEBUG:
+        raise ValidationError("Akun demo hanya dibuat saat DEBUG aktif (DJANGO_DEBUG=1), tidak di server sungguhan.")
+    result = []
+    for username, password, staff in DEMO_ACCOUNTS:
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": staff, "is_superuser": staff}
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        result.append((user, created))
+    return result
+
+
+def demo_accounts_in_use():
+    """Nama pengguna akun demo yang masih ada dengan kata sandi bawaannya (yang diketahui umum)."""
+    users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])}
+    return [
+        username
+        for username, password, _staff in DEMO_ACCOUNTS
+        if username in users and users[username].check_password(password)
+    ]

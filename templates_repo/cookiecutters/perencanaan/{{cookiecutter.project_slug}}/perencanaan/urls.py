@@ -14,6 +14,7 @@ urlpatterns = [
     path("usulan/<int:pk>/ajukan/", views.proposal_submit, name="proposal_submit"),
     path("kelola/", views.staff_dashboard, name="staff_dashboard"),
     path("kelola/usulan/<int:pk>/putuskan/", views.proposal_decide, name="proposal_decide"),
+    path("kelola/usulan/<int:pk>/gabungkan/", views.proposal_merge, name="proposal_merge"),
     path("kelola/usulan/<int:pk>/opd/", views.proposal_assign, name="proposal_assign"),
     path("kelola/usulan/<int:pk>/nilai/", views.proposal_score, name="proposal_score"),
     path("kelola/kriteria/", views.criteria, name="criteria"),

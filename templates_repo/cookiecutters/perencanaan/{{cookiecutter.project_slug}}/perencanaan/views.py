@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 
 from config import region
 
-from . import services
+from . import selectors, services
 from .exports import write_proposals_csv
 from .forms import (
     AssignAgencyForm,
     CeilingForm,
     CriteriaWeightsForm,
     DecisionForm,
+    MergeForm,
     ProposalFilterForm,
     ProposalForm,
     ScoreForm,
@@ -104,6 +105,8 @@ def _detail_context(request, proposal, **forms):
         "events": proposal.events.select_related("actor"),
         "can_edit": proposal.is_editable and (is_staff or proposal.proposer_id == user.pk),
         "is_staff": is_staff,
+        "decision": proposal.last_decision(),
+        "merged_proposals": proposal.merged_proposals.select_related("village"),
     }
     if is_staff:
         ceiling = proposal.agency.ceilings.filter(fiscal_year=proposal.fiscal_year).first() if proposal.agency else None
@@ -113,13 +116,16 @@ def _detail_context(request, proposal, **forms):
                 "decision_form": forms.get("decision_form") or DecisionForm(),
                 "agency_form": forms.get("agency_form") or AssignAgencyForm(initial={"agency": proposal.agency_id}),
                 "score_form": forms.get("score_form") or ScoreForm(proposal=proposal),
+                "merge_form": forms.get("merge_form") or MergeForm(proposal=proposal),
             }
         )
     return context
 
 
 def proposal_detail(request, pk):
-    proposal = get_object_or_404(_with_relations(Proposal.objects.visible_to(request.user)), pk=pk)
+    proposal = get_object_or_404(
+        _with_relations(Proposal.objects.visible_to(request.user)).select_related("merged_into"), pk=pk
+    )
     return render(request, "perencanaan/proposal_detail.html", _detail_context(request, proposal))
 
 
@@ -128,8 +134,12 @@ def proposal_detail(request, pk):
 
 @login_required
 def my_proposals(request):
-    proposals = _with_relations(Proposal.objects.filter(proposer=request.user)).order_by("-created_at")
+    proposals = _with_relations(Proposal.objects.filter(proposer=request.user)).select_related("merged_into")
+    proposals = proposals.order_by("-created_at")
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    decisions = selectors.decisions_for(page.object_list)
+    for proposal in page.object_list:
+        proposal.decision = decisions.get(proposal.pk)
     return render(request, "perencanaan/my_proposals.html", {"page": page})
 
 
@@ -164,7 +174,8 @@ def proposal_edit(request, pk):
         else:
             messages.success(request, "Perubahan usulan disimpan.")
             return redirect(proposal)
-    return render(request, "perencanaan/proposal_form.html", {"form": form, "proposal": proposal})
+    context = {"form": form, "proposal": proposal, "decision": proposal.last_decision()}
+    return render(request, "perencanaan/proposal_form.html", context)
 
 
 @require_POST
@@ -245,6 +256,25 @@ def proposal_score(request, pk):
             messages.success(request, "Nilai disimpan dan skor prioritas dihitung ulang.")
             return redirect(proposal)
     context = _detail_context(request, proposal, score_form=form)
+    return render(request, "perencanaan/proposal_detail.html", context, status=400)
+
+
+@require_POST
+@staff_required
+def proposal_merge(request, pk):
+    proposal = get_object_or_404(_with_relations(Proposal.objects.all()), pk=pk)
+    form = MergeForm(request.POST, proposal=proposal)
+    if form.is_valid():
+        try:
+            services.proposal_merge(
+                proposal=proposal, user=request.user, into=form.cleaned_data["into"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, "Usulan digabung; pengusul melihat alasannya di halaman usulan.")
+            return redirect(proposal)
+    context = _detail_context(request, proposal, merge_form=form)
     return render(request, "perencanaan/proposal_detail.html", context, status=400)
 
 

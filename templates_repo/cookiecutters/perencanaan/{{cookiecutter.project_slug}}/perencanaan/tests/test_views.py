@@ -172,7 +172,7 @@ class StaffPermissionTests(TestCase):
     def staff_post_urls(self):
         return [
             reverse(f"perencanaan:{name}", args=[self.proposal.pk])
-            for name in ("proposal_decide", "proposal_assign", "proposal_score")
+            for name in ("proposal_decide", "proposal_assign", "proposal_score", "proposal_merge")
         ]
 
     def test_anonymous_is_sent_to_login(self):

@@ -1,9 +1,12 @@
-"""Akun demo (admin staf dan operator desa) dan beberapa contoh usulan, untuk mencoba aplikasi secara lokal."""
+"""Akun demo (admin staf dan operator desa) dan beberapa contoh usulan, untuk mencoba aplikasi secara lokal.
+
+Dijalankan oleh ``DEMO=1 make run``, dan hanya bila DEBUG aktif: kata sandi akun demo diketahui umum, jadi
+``manage.py check --deploy`` gagal (perencanaan.E001/E002) bila akun itu ada saat DEBUG mati.
+"""
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -11,12 +14,6 @@ from config import region
 from perencanaan import services
 from perencanaan.forms import allowed_villages
 from perencanaan.models import Agency, Criterion, Proposal, ProposalEvent, Sector
-
-DEMO_ACCOUNTS = [
-    # (nama pengguna, kata sandi, staf?)
-    ("admin", "admin-demo-123", True),
-    ("operator", "operator-demo-123", False),
-]
 
 SAMPLES = [
     ("Pengerasan jalan usaha tani", Sector.INFRASTRUKTUR, "800", "meter", 350_000_000, 420),
@@ -27,28 +24,33 @@ SAMPLES = [
 
 
 class Command(BaseCommand):
-    help = "Membuat akun demo dan contoh usulan (hanya bila DEBUG aktif, kecuali dengan --force)."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Jalankan walau DEBUG tidak aktif.")
+    help = "Membuat akun demo dan contoh usulan, hanya bila DEBUG aktif. Jangan dipakai di server sungguhan."
 
     @transaction.atomic
-    def handle(self, *args, force=False, **options):
-        if not settings.DEBUG and not force:
-            raise CommandError("Akun demo hanya dibuat saat DEBUG aktif (atau pakai --force).")
-        users = {}
-        for username, password, staff in DEMO_ACCOUNTS:
-            user, created = get_user_model().objects.get_or_create(
-                username=username, defaults={"is_staff": staff, "is_superuser": staff}
+    def handle(self, *args, **options):
+        try:
+            accounts = services.demo_accounts_ensure()
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stderr.write(
+            self.style.WARNING(
+                "PERINGATAN: akun demo memakai kata sandi yang diketahui umum, hanya untuk mencoba di komputer "
+                "sendiri. Jangan membuatnya di server sungguhan; hapus sebelum aplikasi dipakai. "
+                "manage.py check --deploy gagal selama akun ini ada dan DEBUG mati."
             )
+        )
+        passwords = {username: password for username, password, _staff in services.DEMO_ACCOUNTS}
+        users = {}
+        for user, created in accounts:
+            username = user.get_username()
+            password = passwords[username]
             if created:
-                user.set_password(password)
-                user.save()
-                self.stdout.write(f"Akun demo dibuat: {username} / {password}" + (" (staf, admin)" if staff else ""))
+                role = " (staf, admin)" if user.is_staff else ""
+                self.stdout.write(f"Akun demo dibuat: {username} / {password}{role}")
             else:
                 self.stdout.write(f"Akun demo {username} sudah ada (kata sandi bawaan: {password}, tidak diubah).")
             users[username] = user
-        self._samples(users["operator"], users["admin"])
+        self._samples(users["operator"], users[services.DEMO_ADMIN_USERNAME])
 
     def _samples(self, operator, admin):
         villages = list(allowed_villages()[:4])
