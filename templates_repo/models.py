@@ -67,6 +67,12 @@ class TemplateVersion(models.Model):
     snapshot = models.FileField(_("snapshot (zip)"), upload_to="templates/", max_length=255)
     parameters = models.JSONField(_("parameter schema"), default=list)
     changelog = models.TextField(_("changelog"), blank=True)
+    parameter_changes = models.JSONField(
+        _("parameter changes"),
+        default=dict,
+        blank=True,
+        help_text=_("Parameters added, removed or changed against the previous version."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

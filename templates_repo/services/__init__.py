@@ -30,7 +30,14 @@ from .forks import (
 )
 from .preview import PREVIEW_LIMITS, Preview, fork_preview
 from .runs import ForkHeld, fork_fail_unexpectedly, fork_metadata, fork_run
-from .versions import COOKIECUTTERS_DIR, METADATA_FILE, template_dir_of, template_sync
+from .versions import (
+    COOKIECUTTERS_DIR,
+    METADATA_FILE,
+    RELEASES_DIR,
+    TemplateSyncError,
+    template_dir_of,
+    template_sync,
+)
 
 __all__ = [
     "COOKIECUTTERS_DIR",
@@ -38,10 +45,12 @@ __all__ = [
     "METADATA_FILE",
     "PREVIEW_LIMITS",
     "REGION_KEYS",
+    "RELEASES_DIR",
     "ContextError",
     "ForkHeld",
     "IdempotencyConflict",
     "Preview",
+    "TemplateSyncError",
     "catalog_record",
     "contexts",
     "fork_archive_filename",

@@ -13,10 +13,11 @@ from catalog import services as catalog_services
 from catalog.models import App
 from registry.models import Agency, Region
 
-from .. import rendering
+from .. import changelog, rendering
 from ..models import Template, TemplateVersion
 
 COOKIECUTTERS_DIR = Path(__file__).resolve().parent.parent / "cookiecutters"
+RELEASES_DIR = Path(__file__).resolve().parent.parent / "releases"  # published versions, as zips
 METADATA_FILE = "lumbung.json"
 
 
@@ -27,58 +28,115 @@ def _snapshot_bytes(template_dir: Path) -> bytes:
         return archive.read_bytes()
 
 
-@transaction.atomic
-def template_sync(*, base_dir: Path = COOKIECUTTERS_DIR) -> list[str]:
-    """Register every template folder, and a new version of each whose files changed. Idempotent.
+class TemplateSyncError(Exception):
+    """A template folder or a published version that cannot be recorded as it is (the message says why)."""
 
-    Old versions keep their stored snapshot, so forks of them can be rendered again later.
+
+def _register(folder: Path, meta: dict) -> Template:
+    mentor_region = Region.objects.get(code=meta["mentor_region"])
+    agency = (
+        Agency.objects.filter(region=mentor_region, short_name=meta["mentor_agency"]).first()
+        if meta.get("mentor_agency")
+        else None
+    )
+    template, _created = Template.objects.update_or_create(
+        slug=folder.name,
+        defaults={
+            "name": meta["name"],
+            "description": meta["description"],
+            "category": meta["category"],
+            "app": App.objects.filter(slug=meta.get("app") or "").first(),
+            "mentor_region": mentor_region,
+            "mentor_agency": agency,
+        },
+    )
+    template.full_clean()
+    return template
+
+
+def _changelog_of(folder: Path, number: int) -> str:
+    """The version's section of the folder's CHANGELOG.md; for a first version published before the
+    template had one, the note its lumbung.json carried."""
+    path = folder / changelog.FILE_NAME
+    if path.is_file():
+        section = changelog.changelog_sections(path.read_text(encoding="utf-8")).get(number)
+        if section:
+            return section
+    if number == 1:
+        return json.loads((folder / METADATA_FILE).read_text(encoding="utf-8")).get("changelog", "")
+    return ""
+
+
+def _record(template: Template, folder: Path, *, number: int, content_hash: str, snapshot: bytes) -> str:
+    """Record `folder` (the files of `snapshot`) as version `number` of `template`."""
+    notes = _changelog_of(folder, number)
+    if number > 1 and not notes:
+        raise TemplateSyncError(
+            f"{template.slug}: its files changed, which makes version {number}, but "
+            f"{changelog.FILE_NAME} has no section '## Versi {number} — <date>' saying what changed. "
+            "Add it, then run sync_templates again."
+        )
+    parameters = rendering.parameter_schema_json(rendering.load_schema(folder))
+    previous = template.versions.order_by("-number").first()
+    version = TemplateVersion(
+        template=template,
+        number=number,
+        content_hash=content_hash,
+        parameters=parameters,
+        changelog=notes,
+        parameter_changes=changelog.parameter_changes(previous.parameters, parameters) if previous else {},
+    )
+    version.snapshot.save(
+        f"{template.slug}-v{number}-{content_hash[:12]}.zip", ContentFile(snapshot), save=False
+    )
+    version.full_clean()
+    version.save()
+    return f"{template.slug} v{number} (new)"
+
+
+def _sync_releases(template: Template, releases: Path) -> list[str]:
+    """Record the template's published versions (`<releases>/<slug>/<number>.zip`) the database lacks,
+    oldest first."""
+    done = []
+    published = sorted((int(path.stem), path) for path in (releases / template.slug).glob("*.zip"))
+    for number, archive in published:
+        if template.versions.filter(number=number).exists():
+            continue
+        with tempfile.TemporaryDirectory(prefix="lumbung-release-") as tmp:
+            rendering.extract_archive(archive, Path(tmp))
+            folder = Path(tmp) / template.slug
+            content_hash = rendering.template_content_hash(folder)
+            if template.versions.filter(content_hash=content_hash).exists():
+                raise TemplateSyncError(
+                    f"{template.slug}: the published version {number} has the files of another version."
+                )
+            done.append(_record(template, folder, number=number, content_hash=content_hash,
+                                snapshot=archive.read_bytes()))  # fmt: skip
+    return done
+
+
+@transaction.atomic
+def template_sync(*, base_dir: Path = COOKIECUTTERS_DIR, releases_dir: Path = RELEASES_DIR) -> list[str]:
+    """Register every template folder: first its published versions the database lacks (releases_dir),
+    then the folder itself as a new version when its files changed, with its CHANGELOG.md section and
+    the parameters it added, removed or changed. Idempotent; TemplateSyncError records nothing.
+
+    Old versions keep their stored snapshot, so copies of them can be rendered again and updated.
     """
     done = []
     for folder in sorted(path for path in base_dir.iterdir() if (path / "cookiecutter.json").is_file()):
-        meta = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
-        schema = rendering.load_schema(folder)
+        template = _register(folder, json.loads((folder / METADATA_FILE).read_text(encoding="utf-8")))
+        done += _sync_releases(template, releases_dir)
         content_hash = rendering.template_content_hash(folder)
-        mentor_region = Region.objects.get(code=meta["mentor_region"])
-        agency = (
-            Agency.objects.filter(region=mentor_region, short_name=meta["mentor_agency"]).first()
-            if meta.get("mentor_agency")
-            else None
-        )
-        app = App.objects.filter(slug=meta.get("app") or "").first()
-        template, _created = Template.objects.update_or_create(
-            slug=folder.name,
-            defaults={
-                "name": meta["name"],
-                "description": meta["description"],
-                "category": meta["category"],
-                "app": app,
-                "mentor_region": mentor_region,
-                "mentor_agency": agency,
-            },
-        )
-        template.full_clean()
         version = template.versions.filter(content_hash=content_hash).first()
         if version is None:
             number = (template.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-            version = TemplateVersion(
-                template=template,
-                number=number,
-                content_hash=content_hash,
-                parameters=rendering.parameter_schema_json(schema),
-                changelog=meta.get("changelog", ""),
-            )
-            version.snapshot.save(
-                f"{folder.name}-v{number}-{content_hash[:12]}.zip",
-                ContentFile(_snapshot_bytes(folder)),
-                save=False,
-            )
-            version.full_clean()
-            version.save()
-            done.append(f"{folder.name} v{number} (new)")
+            done.append(_record(template, folder, number=number, content_hash=content_hash,
+                                snapshot=_snapshot_bytes(folder)))  # fmt: skip
         else:
             done.append(f"{folder.name} v{version.number}")
-        if app is not None:
-            catalog_services.app_set_has_template(app=app, has_template=True)
+        if template.app is not None:
+            catalog_services.app_set_has_template(app=template.app, has_template=True)
     return done
 
 

@@ -50,8 +50,11 @@ def test_sync_registers_three_templates_linked_to_the_catalog(library):
     assert library["pengaduan"].app.slug == "program-pelaporan-kota-semarang"
     assert library["pengaduan"].app.has_template
     assert library["e-santunan"].mentor_region_id == "33.25"
-    assert services.template_sync() == ["e-santunan v1", "pengaduan v1", "perencanaan v1"]  # idempotent
-    assert TemplateVersion.objects.count() == 3
+    newest = {slug: template.versions.order_by("-number")[0].number for slug, template in library.items()}
+    count = TemplateVersion.objects.count()
+    # Idempotent: every published version and the folders are recorded already.
+    assert services.template_sync() == [f"{slug} v{newest[slug]}" for slug in sorted(newest)]
+    assert TemplateVersion.objects.count() == count == sum(newest.values())
 
 
 def test_changed_files_make_a_new_version_and_old_versions_stay_renderable(regions, media_root, tmp_path):
@@ -60,9 +63,17 @@ def test_changed_files_make_a_new_version_and_old_versions_stay_renderable(regio
     services.template_sync(base_dir=base)
     readme = base / "pengaduan" / "{{cookiecutter.project_slug}}" / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8") + "\nPerubahan kecil.\n", encoding="utf-8")
-    assert services.template_sync(base_dir=base) == ["pengaduan v2 (new)"]
     template = Template.objects.get(slug="pengaduan")
-    old, new = template.versions.order_by("number")
+    number = template.versions.order_by("-number").first().number + 1
+    changelog = base / "pengaduan" / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace(
+            "\n## ", f"\n## Versi {number} — 2026-12-03\n\n- Perubahan kecil.\n\n## ", 1
+        ),
+        encoding="utf-8",
+    )
+    assert services.template_sync(base_dir=base) == [f"pengaduan v{number} (new)"]
+    old, new = template.versions.order_by("number")[number - 2 :]
     assert old.content_hash != new.content_hash
     developer = member_of("33.25", "developer")
     fork, _ = services.fork_request(
@@ -70,7 +81,7 @@ def test_changed_files_make_a_new_version_and_old_versions_stay_renderable(regio
         template_slug="pengaduan",
         region_code="33.25",
         context={},
-        version_number=1,
+        version_number=old.number,
     )
     assert services.fork_run(fork_id=fork.pk) == "succeeded"
     with zipfile.ZipFile(Fork.objects.get().archive.path) as archive:
@@ -136,7 +147,8 @@ def test_developer_forks_and_gets_a_tested_project(api, library, developer):
         meta = json.loads(archive.read("pengaduan_batang/.lumbung.json"))
         region_module = archive.read("pengaduan_batang/config/region.py").decode()
     assert all(name.startswith("pengaduan_batang/") for name in names)
-    assert meta["template"] == "pengaduan" and meta["version"] == 1 and meta["fork_id"] == fork_id
+    assert meta["template"] == "pengaduan" and meta["version"] == Fork.objects.get().version.number
+    assert meta["fork_id"] == fork_id
     assert meta["region"]["code"] == "33.25" and meta["mentor_region"]["code"] == "33.74"
     assert (
         meta["context"]["sla_hours"] == 24 and meta["content_hash"] == Fork.objects.get().version.content_hash
@@ -574,7 +586,7 @@ def test_the_migration_gives_existing_forks_their_manifest(library, developer):
     Fork.objects.update(manifest={})  # as every fork was before the migration
     import_module("templates_repo.migrations.0003_fork_manifest").manifests_of_existing_forks(apps, None)
     assert Fork.objects.get(pk=fork.pk).manifest == expected
-    assert expected["app"] == "program-pelaporan-kota-semarang" and expected["version"] == 1
+    assert expected["app"] == "program-pelaporan-kota-semarang" and expected["version"] == fork.version.number
 
 
 def test_a_fork_links_the_mou_to_the_app_only_if_the_apps_owner_signed_it(library, developer):
