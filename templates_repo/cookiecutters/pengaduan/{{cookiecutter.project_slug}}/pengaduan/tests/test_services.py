@@ -252,9 +252,7 @@ class ReportTransferTests(TestCase):
         )
         services.report_change_status(report=report, to_status=Status.IN_PROGRESS, now=start + timedelta(hours=2))
         timeline = selectors.report_timeline(report=report)
-        self.assertEqual(
-            [entry.timeline_kind for entry in timeline], ["status", "status", "transfer", "status"]
-        )
+        self.assertEqual([entry.timeline_kind for entry in timeline], ["status", "status", "transfer", "status"])
         self.assertEqual(timeline[2].to_agency, self.roads)
 
 
