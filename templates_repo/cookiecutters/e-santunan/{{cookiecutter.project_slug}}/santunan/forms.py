@@ -165,7 +165,9 @@ class CorrectionForm(forms.Form):
         validators=[validate_death_certificate],
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
     )
-    bank_name = forms.CharField(label="Nama bank", max_length=100, help_text="Mis. BRI, BNI, Mandiri, atau bank daerah.")
+    bank_name = forms.CharField(
+        label="Nama bank", max_length=100, help_text="Mis. BRI, BNI, Mandiri, atau bank daerah."
+    )
     account_number = forms.CharField(
         label="Nomor rekening",
         max_length=20,
