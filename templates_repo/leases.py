@@ -1,4 +1,5 @@
-"""A rendering worker's hold on a fork: a short lease that a heartbeat renews while the worker lives.
+"""A rendering worker's hold on a job (a fork, or an update of one): a short lease that a heartbeat
+renews while the worker lives.
 
 A worker that dies (``kill -9``, a lost machine) stops renewing, so its claim runs out within
 ``LUMBUNG_FORK_LEASE_SECONDS`` (15 s by default) and the fork is taken over: by the task's own redelivery
@@ -15,7 +16,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from .choices import ForkStatus
@@ -39,7 +40,8 @@ class LeaseKeeper:
     render checks it through `is_lost` between files.
     """
 
-    def __init__(self, fork_id, attempt: int) -> None:
+    def __init__(self, fork_id, attempt: int, *, model: type[models.Model] = Fork) -> None:
+        self.model = model
         self.fork_id = fork_id
         self.attempt = attempt
         self.lost = threading.Event()
@@ -59,7 +61,7 @@ class LeaseKeeper:
 
     def renew(self) -> bool:
         """One renewal; False when this delivery no longer holds the fork."""
-        held = Fork.objects.filter(pk=self.fork_id, status=ForkStatus.RUNNING, attempts=self.attempt)
+        held = self.model.objects.filter(pk=self.fork_id, status=ForkStatus.RUNNING, attempts=self.attempt)
         return bool(held.update(lease_expires_at=lease_expiry()))
 
     def _run(self) -> None:
@@ -75,3 +77,38 @@ class LeaseKeeper:
                     logger.warning("Could not renew the lease of fork %s.", self.fork_id, exc_info=True)
         finally:
             connection.close()  # this thread's own connection
+
+
+def log_line(message: str) -> str:
+    """A line of a job's log, stamped in the site's time zone like every other time a user sees."""
+    return f"{timezone.localtime().isoformat(timespec='seconds')} {message}"
+
+
+def claim(job, *, message: str, progress: int = 30) -> bool:
+    """Take `job` (a fork or an update, as just read) for this delivery: a queued one, or a running one
+    whose lease ran out.
+
+    A compare-and-set on the state that was read, so of two concurrent deliveries only one matches; the
+    same statement records the start and the first log line (`message`), so a claim is one round trip.
+    """
+    now = timezone.now()
+    if job.status == ForkStatus.QUEUED:
+        unchanged = {"status": ForkStatus.QUEUED}
+    elif job.status == ForkStatus.RUNNING and job.lease_expires_at and job.lease_expires_at < now:
+        unchanged = {"status": ForkStatus.RUNNING, "lease_expires_at": job.lease_expires_at}
+    else:
+        return False  # finished, cancelled, or another delivery holds it
+    changes = {
+        "status": ForkStatus.RUNNING,
+        "lease_expires_at": lease_expiry(now),
+        "started_at": now,
+        "attempts": job.attempts + 1,
+        "progress": progress,
+        "error": "",
+        "log": [*job.log, log_line(message)],
+    }
+    if not type(job).objects.filter(pk=job.pk, attempts=job.attempts, **unchanged).update(**changes):
+        return False
+    for name, value in changes.items():
+        setattr(job, name, value)
+    return True

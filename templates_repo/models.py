@@ -160,6 +160,15 @@ class Fork(models.Model):
         blank=True,
         related_name="forks",
     )
+    # The version the copy is at now: its own, until the region applies an update (null: `version`).
+    current_version = models.ForeignKey(
+        TemplateVersion,
+        verbose_name=_("current version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Set when the succeeded fork's adoption and MoU were recorded in the catalog (just after it finished).
     catalog_recorded_at = models.DateTimeField(_("recorded in the catalog at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
@@ -186,3 +195,70 @@ class Fork(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("templates_repo:fork-detail", kwargs={"pk": self.pk})
+
+
+class TemplateUpdateQuerySet(RestrictedQuerySet):
+    """An update is its copy's: `restrict(user)` gives those of the user's regions (all for staff)."""
+
+    region_lookup = "fork__region"
+
+    def visible(self, user) -> "TemplateUpdateQuerySet":
+        return self.of_member_regions(user)
+
+
+class TemplateUpdate(models.Model):
+    """Taking a newer version of the template into a copy: a job on the fork pipeline that renders the
+    copy's version and the target with the copy's context and writes the patch between them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    fork = models.ForeignKey(Fork, verbose_name=_("copy"), on_delete=models.CASCADE, related_name="updates")
+    from_version = models.ForeignKey(
+        TemplateVersion, verbose_name=_("from version"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_version = models.ForeignKey(
+        TemplateVersion, verbose_name=_("to version"), on_delete=models.PROTECT, related_name="+"
+    )
+    from_context = models.JSONField(_("context of the copy's version"), default=dict)
+    context = models.JSONField(_("context of the target version"), default=dict)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ForkStatus.choices, default=ForkStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    log = models.JSONField(_("log"), default=list)
+    error = models.TextField(_("error"), blank=True)
+    patch = models.FileField(_("patch"), upload_to="updates/", blank=True, max_length=255)
+    patch_size = models.PositiveBigIntegerField(_("patch size (bytes)"), null=True, blank=True)
+    patch_sha256 = models.CharField(_("patch sha256"), max_length=64, blank=True)
+    files = models.JSONField(_("changed files"), default=list, blank=True)
+    changelog = models.TextField(_("changelog between the versions"), blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True)  # noqa: DJ001
+    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    applied_at = models.DateTimeField(
+        _("applied at"), null=True, blank=True, help_text=_("When the region said the patch is applied.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = TemplateUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("template update")
+        verbose_name_plural = _("template updates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requested_by", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="update_idempotency_key_once_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fork_id}: v{self.from_version.number} -> v{self.to_version.number} ({self.status})"

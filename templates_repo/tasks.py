@@ -29,6 +29,21 @@ def render_fork(self, fork_id: str) -> str:
         return str(RunOutcome.FAILED)
 
 
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=200)
+def render_update(self, update_id: str) -> str:
+    """Prepare one update of a copy (two renders and the patch), as `render_fork` renders a fork."""
+    try:
+        return str(services.update_run(update_id=update_id))
+    except services.ForkHeld as held:
+        raise self.retry(countdown=held.retry_in) from None
+    except SoftTimeLimitExceeded:
+        connections.close_all()
+        services.update_fail_unexpectedly(
+            update_id=update_id, reason=_("The update took longer than the time limit.")
+        )
+        return str(RunOutcome.FAILED)
+
+
 @shared_task
 def sweep_forks() -> int:
     """Every minute: finish what lost tasks left undone (broker outage, worker crash)."""

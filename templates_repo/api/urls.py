@@ -2,10 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .updates import UpdateViewSet
 from .views import ForkViewSet, TemplateViewSet
 
 router = SimpleRouter()
 router.register("templates", TemplateViewSet, basename="template")
 router.register("forks", ForkViewSet, basename="fork")
+router.register("updates", UpdateViewSet, basename="update")
 
 urlpatterns = []

@@ -24,6 +24,7 @@ from .. import services
 from ..choices import ForkStatus
 from ..filtersets import ForkFilterSet
 from ..models import Fork, Template, TemplateVersion
+from . import updates
 from .serializers import (
     ForkRequestSerializer,
     ForkSerializer,
@@ -187,6 +188,13 @@ class ForkViewSet(
         fork = self.get_object()  # the fork rule for its region: RegionObjectPermission, write_action
         services.fork_cancel(fork=fork)
         return Response(ForkSerializer(fork, context=self.get_serializer_context()).data)
+
+    @updates.UPDATE_REQUEST_SCHEMA
+    @action(detail=True, methods=["post"], url_path="updates")
+    def updates(self, request, pk=None):
+        """Ask for the patch that takes this copy to a newer version of its template (an asynchronous job:
+        follow the update at its `Location`, then download its patch)."""
+        return updates.request_update(self, request, self.get_object())
 
     @extend_schema(
         request=None,

@@ -11,10 +11,13 @@ One concern a module, re-exported here (`from templates_repo import services`, t
   module here imports `tasks`;
 - `runs`: the render a task delivery does (`fork_run`), with its claim and lease;
 - `catalog_record`: a succeeded fork's adoption and MoU in the catalog;
-- `preview`: a render shown and thrown away (`fork_preview`).
+- `preview`: a render shown and thrown away (`fork_preview`);
+- `patches`: the git patch between two renders (`make_patch`);
+- `updates`: taking a newer template version into a copy (`update_request`, `update_run`,
+  `update_mark_applied`), a job on the same pipeline as a fork.
 """
 
-from . import catalog_record, contexts, forks, preview, runs, versions
+from . import catalog_record, contexts, forks, patches, preview, runs, updates, versions
 from .catalog_record import fork_record_in_catalog
 from .contexts import LOCKED_KEYS, REGION_KEYS, ContextError, fork_context, region_defaults
 from .forks import (
@@ -30,6 +33,15 @@ from .forks import (
 )
 from .preview import PREVIEW_LIMITS, Preview, fork_preview
 from .runs import ForkHeld, fork_fail_unexpectedly, fork_metadata, fork_run
+from .updates import (
+    UPDATE_TASK,
+    update_fail_unexpectedly,
+    update_mark_applied,
+    update_metadata,
+    update_permission_message,
+    update_request,
+    update_run,
+)
 from .versions import (
     COOKIECUTTERS_DIR,
     METADATA_FILE,
@@ -46,6 +58,7 @@ __all__ = [
     "PREVIEW_LIMITS",
     "REGION_KEYS",
     "RELEASES_DIR",
+    "UPDATE_TASK",
     "ContextError",
     "ForkHeld",
     "IdempotencyConflict",
@@ -67,11 +80,19 @@ __all__ = [
     "fork_run",
     "fork_sweep",
     "forks",
+    "patches",
     "preview",
     "region_defaults",
     "request_fingerprint",
     "runs",
     "template_dir_of",
     "template_sync",
+    "update_fail_unexpectedly",
+    "update_mark_applied",
+    "update_metadata",
+    "update_permission_message",
+    "update_request",
+    "update_run",
+    "updates",
     "versions",
 ]

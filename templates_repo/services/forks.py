@@ -27,11 +27,13 @@ from replication.models import Replication
 
 from .. import selectors
 from ..choices import FINISHED_STATUSES, ForkStatus
-from ..models import Fork, Template, TemplateVersion
+from ..leases import log_line
+from ..models import Fork, Template, TemplateUpdate, TemplateVersion
 from .catalog_record import fork_record_in_catalog
 from .contexts import fork_context
 
 RENDER_TASK = "templates_repo.tasks.render_fork"
+UPDATE_TASK = "templates_repo.tasks.render_update"
 
 
 class IdempotencyConflict(Exception):
@@ -49,11 +51,6 @@ def request_fingerprint(*, template: str, version, region: str, context) -> str:
         default=str,
     )
     return hashlib.sha256(body.encode()).hexdigest()
-
-
-def log_line(message: str) -> str:
-    # In the site's time zone, like every other time a user sees (Asia/Jakarta).
-    return f"{timezone.localtime().isoformat(timespec='seconds')} {message}"
 
 
 def _enqueue_on_commit(fork_id) -> None:
@@ -207,4 +204,15 @@ def fork_sweep(*, now: datetime.datetime | None = None) -> int:
         status=ForkStatus.SUCCEEDED, catalog_recorded_at__isnull=True, finished_at__lt=grace
     ).values_list("pk", flat=True)[:500]
     recorded = sum(fork_record_in_catalog(fork_id=fork_id) for fork_id in list(unrecorded))
-    return len(ids) + recorded
+    return len(ids) + recorded + _sweep_updates(now=now, grace=grace)
+
+
+def _sweep_updates(*, now: datetime.datetime, grace: datetime.datetime) -> int:
+    """Updates of copies run on the same pipeline: those left queued or held by a dead worker go again."""
+    stale_queued = Q(status=ForkStatus.QUEUED, queued_at__lt=grace)
+    lost_running = Q(status=ForkStatus.RUNNING, lease_expires_at__lt=now)
+    ids = list(TemplateUpdate.objects.filter(stale_queued | lost_running).values_list("pk", flat=True)[:500])
+    for update_id in ids:
+        TemplateUpdate.objects.filter(pk=update_id, status=ForkStatus.QUEUED).update(queued_at=now)
+        enqueue_on_commit(celery_app.signature(UPDATE_TASK), str(update_id))
+    return len(ids)

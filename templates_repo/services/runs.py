@@ -36,33 +36,8 @@ class ForkHeld(Exception):
 
 
 def _claim(fork: Fork) -> bool:
-    """Take `fork`, as just read, for this delivery: a queued fork, or a running one whose lease ran out.
-
-    A compare-and-set on the state that was read, so of two concurrent deliveries only one matches; the
-    same statement records the start and the first log line, so a claim is one round trip.
-    """
-    now = timezone.now()
-    if fork.status == ForkStatus.QUEUED:
-        unchanged = {"status": ForkStatus.QUEUED}
-    elif fork.status == ForkStatus.RUNNING and fork.lease_expires_at and fork.lease_expires_at < now:
-        unchanged = {"status": ForkStatus.RUNNING, "lease_expires_at": fork.lease_expires_at}
-    else:
-        return False  # finished, cancelled, or another delivery holds it
     params = {"slug": fork.template.slug, "version": fork.version.number}
-    changes = {
-        "status": ForkStatus.RUNNING,
-        "lease_expires_at": leases.lease_expiry(now),
-        "started_at": now,
-        "attempts": fork.attempts + 1,
-        "progress": 30,
-        "error": "",
-        "log": [*fork.log, log_line(_("Rendering template %(slug)s v%(version)s.") % params)],
-    }
-    if not Fork.objects.filter(pk=fork.pk, attempts=fork.attempts, **unchanged).update(**changes):
-        return False
-    for name, value in changes.items():
-        setattr(fork, name, value)
-    return True
+    return leases.claim(fork, message=_("Rendering template %(slug)s v%(version)s.") % params)
 
 
 def _limits() -> rendering.RenderLimits:

@@ -16,7 +16,7 @@ from catalog.models import Adoption, App
 from registry.models import MoU, StudyVisit
 from templates_repo import services as template_services
 from templates_repo.choices import ForkStatus
-from templates_repo.models import Fork
+from templates_repo.models import Fork, TemplateUpdate
 from tests import factories
 
 HOME, OTHER, THIRD = "33.25", "64.74", "33.74"  # Batang, Bontang, Semarang
@@ -348,4 +348,39 @@ def app_update_page(client, status):
     assert App.objects.get(slug="mine").name == (
         "Baru" if status == 302 and response.url.startswith("/aplikasi/") else "Lama"
     )
+    return response
+
+
+# Updates of a copy: the fork rule for its region (developers, editors, admins; staff). Another region's
+# members do not see the copy (404).
+
+
+def _succeeded_copy() -> Fork:
+    fork, _created = template_services.fork_request(
+        user=factories.StaffFactory(username="requester"),
+        template_slug="pengaduan",
+        region_code=HOME,
+        context={},
+        version_number=1,
+    )
+    assert template_services.fork_run(fork_id=fork.pk) == "succeeded"
+    return Fork.objects.get(pk=fork.pk)
+
+
+@with_template
+def update_request(client, status):
+    fork = _succeeded_copy()
+    response = client.post(f"/api/v1/forks/{fork.pk}/updates/", {}, format="json")
+    assert TemplateUpdate.objects.exists() == changed(status)
+    return response
+
+
+@with_template
+def update_applied(client, status):
+    fork = _succeeded_copy()
+    update, _created = template_services.update_request(user=fork.requested_by, fork=fork)
+    template_services.update_run(update_id=update.pk)
+    response = client.post(f"/api/v1/updates/{update.pk}/applied/")
+    fork.refresh_from_db()
+    assert (fork.current_version_id == update.to_version_id) == changed(status)
     return response

@@ -86,6 +86,16 @@ TABLE = {
         "/api/v1/forks/{id}/retry/",
         expect(other=404, developer=202, editor=202, staff=202),  # queued again
     ),
+    "update_request": (
+        "POST",
+        "/api/v1/forks/{id}/updates/",
+        expect(other=404, developer=202, editor=202, staff=202),
+    ),
+    "update_applied": (
+        "POST",
+        "/api/v1/updates/{id}/applied/",
+        expect(other=404, developer=200, editor=200, staff=200),
+    ),
     # The fork form on the template page: 302 to the login page, or to the new copy; 400 with the form.
     "fork_page": (
         "POST",

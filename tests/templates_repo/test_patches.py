@@ -3,7 +3,6 @@ gives exactly the new render (changed, added, deleted, renamed, binary files and
 copy's own edits survive, in other files and in other lines of a changed file; a conflicting edit ends
 as conflict markers with both sides, never lost."""
 
-import os
 import shutil
 import stat
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from templates_repo.services.patches import make_patch, split_patch
+from tests.templates_repo.gitrepo import commit_all, git
 
 DATE = "2026-12-02T10:00:00+07:00"
 LINES = "".join(f"baris {n}\n" for n in range(1, 31))
@@ -45,18 +45,9 @@ def trees(tmp_path):
     return old, new, patch
 
 
-def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-           "HOME": str(repo.parent), "GIT_AUTHOR_NAME": "Batang", "GIT_AUTHOR_EMAIL": "dev@batangkab.go.id",
-           "GIT_COMMITTER_NAME": "Batang", "GIT_COMMITTER_EMAIL": "dev@batangkab.go.id"}  # fmt: skip
-    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=check)
-
-
 def copy_repo(old: Path, target: Path) -> Path:
     shutil.copytree(old, target)
-    git(target, "init", "-q")
-    git(target, "add", "-A")
-    git(target, "commit", "-q", "-m", "Salinan awal")
+    commit_all(target, "Salinan awal")
     return target
 
 
