@@ -31,6 +31,7 @@ from ..leases import log_line
 from ..models import Fork, Template, TemplateUpdate, TemplateVersion
 from .catalog_record import fork_record_in_catalog
 from .contexts import fork_context
+from .tools import TOOLS
 
 RENDER_TASK = "templates_repo.tasks.render_fork"
 UPDATE_TASK = "templates_repo.tasks.render_update"
@@ -63,6 +64,8 @@ def fork_manifest(*, version: TemplateVersion, region: Region) -> dict:
     `selectors.template_version_get`, with its template, mentor and app slug."""
     mentor = version.template.mentor_region
     return {
+        "lumbung_url": settings.LUMBUNG_SITE_URL,
+        "tools": sorted(TOOLS),
         "template": version.template.slug,
         "version": version.number,
         "content_hash": version.content_hash,

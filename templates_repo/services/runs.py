@@ -21,6 +21,7 @@ from ..choices import ForkStatus, RunOutcome
 from ..models import Fork
 from .catalog_record import fork_record_in_catalog
 from .forks import log_line
+from .tools import tool_files
 from .versions import template_dir_of
 
 logger = logging.getLogger(__name__)
@@ -83,10 +84,11 @@ def fork_run(*, fork_id) -> RunOutcome:
             rendered = log_line(
                 _("Rendered %(count)d files; packing the archive.") % {"count": len(result.files)}
             )
-            metadata = json.dumps(fork_metadata(fork), indent=2, ensure_ascii=False)
+            metadata = fork_metadata(fork)
+            extra_files = {".lumbung.json": json.dumps(metadata, indent=2, ensure_ascii=False).encode()}
             archive_path = workdir / "fork.zip"
             info = rendering.archive_directory(
-                result.root, archive_path, extra_files={".lumbung.json": metadata.encode()}
+                result.root, archive_path, extra_files={**extra_files, **tool_files(metadata)}
             )
             outcome = _finish_success(fork, archive_path, info, log=[*fork.log, rendered])
     except rendering.RenderCancelled:

@@ -31,6 +31,7 @@ from ..models import Fork, TemplateUpdate, TemplateVersion
 from . import patches
 from .forks import UPDATE_TASK, IdempotencyConflict
 from .runs import ForkHeld, _limits, fork_metadata
+from .tools import TOOLS, tool_files
 from .versions import template_dir_of
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ def update_metadata(update: TemplateUpdate) -> dict:
     fork = update.fork
     return {
         **fork.manifest,
+        "lumbung_url": fork.manifest.get("lumbung_url", ""),
+        "tools": sorted(TOOLS),
         "version": update.to_version.number,
         "content_hash": update.to_version.content_hash,
         "context": update.context,
@@ -185,10 +188,11 @@ def update_request(
 
 
 def _render(version: TemplateVersion, context: dict, metadata: dict, out: Path, limits) -> Path:
-    data = json.dumps(metadata, indent=2, ensure_ascii=False).encode()
-    return patches.render_tree(
-        template_dir_of(version), context, out, extra_files={METADATA_NAME: data}, limits=limits
-    )
+    files = {
+        METADATA_NAME: json.dumps(metadata, indent=2, ensure_ascii=False).encode(),
+        **tool_files(metadata),
+    }
+    return patches.render_tree(template_dir_of(version), context, out, extra_files=files, limits=limits)
 
 
 def update_run(*, update_id) -> RunOutcome:

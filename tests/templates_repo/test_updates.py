@@ -11,6 +11,7 @@ import pytest
 from templates_repo import services
 from templates_repo.models import Fork, Template, TemplateUpdate
 from templates_repo.services import patches
+from templates_repo.services.tools import tool_files
 from tests.conftest import member_of
 from tests.templates_repo.gitrepo import commit_all, git
 
@@ -92,12 +93,13 @@ def test_an_untouched_copy_becomes_the_new_version(api, developer, copy_v1, tmp_
     assert applied.returncode == 0, applied.stderr
 
     update = TemplateUpdate.objects.get(pk=update_id)
+    metadata = services.update_metadata(update)
+    extra = {".lumbung.json": json.dumps(metadata, indent=2, ensure_ascii=False).encode()}
     fresh = patches.render_tree(
         services.template_dir_of(update.to_version), update.context, tmp_path / "fresh",
-        extra_files={".lumbung.json": json.dumps(services.update_metadata(update), indent=2,
-                                                  ensure_ascii=False).encode()},
-        limits=services.runs._limits(),
+        extra_files={**extra, **tool_files(metadata)}, limits=services.runs._limits(),
     )  # fmt: skip
+    assert "lumbung_update.py" in tree(fresh)
     assert tree(repo) == tree(fresh)
 
     # The region says it applied it: the next update starts from there, and there is none newer.
