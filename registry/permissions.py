@@ -41,6 +41,7 @@ from .choices import MemberRole
 User = AbstractBaseUser | AnonymousUser
 
 __all__ = [
+    "HEAR_OF_NEW_VERSIONS",
     "MAY_ADOPT_FOR_REGION",
     "MAY_WRITE_FOR_REGION",
     "REPLICATION_RULES",
@@ -58,10 +59,12 @@ __all__ = [
     "may_open_workspace",
     "may_read_history",
     "may_see_contact_details",
+    "may_see_fleet",
     "member_region_codes",
     "member_regions",
     "members_who_may",
     "mou_document_visible",
+    "new_version_recipients",
     "region_admins",
     "require",
     "require_on_replication",
@@ -189,6 +192,18 @@ def region_admins(region_codes: Iterable[str]):
     return _memberships().filter(region__in=list(region_codes), role=MemberRole.ADMIN, user__is_active=True)
 
 
+# Who hears that a template their region copied has a new version: those who take it into the copy.
+HEAR_OF_NEW_VERSIONS = frozenset({MemberRole.DEVELOPER, MemberRole.ADMIN})
+
+
+def new_version_recipients(region_codes: Iterable[str]):
+    """Memberships (active users) of the developers and administrators of `region_codes`: who is told
+    that a template the region copied has a newer version than the copy."""
+    return _memberships().filter(
+        region__in=list(region_codes), role__in=HEAR_OF_NEW_VERSIONS, user__is_active=True
+    )
+
+
 class RestrictedQuerySet(models.QuerySet):
     """`restrict(user, action)`: the rows `user` may `action`.
 
@@ -282,6 +297,15 @@ def may_open_workspace(user: User | None, region_code: str) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return bool(user.is_staff or region_code in member_region_codes(user))
+
+
+def may_see_fleet(user: User | None, mentor_region_code: str) -> bool:
+    """Whether `user` sees every region's copy of a template whose mentor region is `mentor_region_code`
+    (which region is at which version, behind by how much): staff and members (any role) of the mentor
+    region. Others see their own regions' copies (`Fork.objects.restrict(user)`) and the public counts."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_staff or mentor_region_code in member_region_codes(user))
 
 
 def may_read_history(user: User) -> bool:

@@ -87,3 +87,5 @@ class NoticeKind(models.TextChoices):
     # Translated when shown (lazy), with the number of days the daily notice waits.
     QUESTION_UNANSWERED = "question_unanswered", lazy(_unanswered_label, str)()
     ACTION_OVERDUE = "action_overdue", _("Action item overdue")
+    # Sent by templates_repo (services/fleet.py) to the regions whose copy of a template is behind.
+    TEMPLATE_VERSION = "template_version", _("New version of a copied template")

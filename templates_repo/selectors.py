@@ -1,14 +1,17 @@
 """Reads of the template library that several callers need."""
 
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 
-from django.db.models import F, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from registry import permissions
 from registry.models import Region
 
 from . import rendering
-from .models import Fork, Template, TemplateVersion
+from .choices import ForkStatus
+from .models import Fork, Template, TemplateUpdate, TemplateVersion
 
 
 def template_version_get(*, template_slug: str, number: int | None = None) -> TemplateVersion | None:
@@ -65,3 +68,125 @@ def region_forks(region) -> QuerySet[Fork]:
     return (
         Fork.objects.filter(region=region).select_related("template", "version").order_by("-created_at", "pk")
     )
+
+
+# The fleet: every region's copy of a template, and how far behind the newest version each one is ----------
+
+
+@dataclass(frozen=True)
+class VersionCount:
+    number: int
+    copies: int
+
+
+@dataclass(frozen=True)
+class FleetSummary:
+    """The public counts of a template's copies (succeeded forks): no region is named."""
+
+    newest: int | None  # the newest version's number; None for a template without versions
+    total: int
+    behind: int  # copies at an older version than the newest
+    versions: list[VersionCount]  # every version, newest first, with the copies at it (0 included)
+
+
+def _succeeded_copies(template: Template) -> QuerySet[Fork]:
+    return Fork.objects.filter(template=template, status=ForkStatus.SUCCEEDED)
+
+
+def _at_version(version_ref) -> Q:
+    """A copy is at its current version, or at the version it was made from while it has none."""
+    return Q(current_version=version_ref) | Q(current_version__isnull=True, version=version_ref)
+
+
+def fleet_of_province(copies: QuerySet[Fork], code: str) -> QuerySet[Fork]:
+    """The copies of the regions of a province (the province's own copy included)."""
+    return copies.filter(Q(region__province_id=code) | Q(region_id=code))
+
+
+def fleet_behind(copies: QuerySet[Fork], behind: bool) -> QuerySet[Fork]:
+    """Of `fleet`'s copies, those behind the newest version (`behind`) or at it (not `behind`)."""
+    return copies.filter(behind_by__gt=0) if behind else copies.filter(behind_by__lte=0)
+
+
+# What a fleet's row never shows: the large columns of the copy, its versions and its replication.
+_FLEET_DEFERRED = (
+    "context", "manifest", "log", "error", "request_fingerprint",
+    *(f"{version}__{name}" for version in ("version", "current_version")
+      for name in ("parameters", "changelog", "parameter_changes", "snapshot")),
+    *(f"replication__{name}" for name in ("request_message", "decline_reason", "cancel_reason", "source")),
+)  # fmt: skip
+
+
+def fleet_all(template: Template) -> QuerySet[Fork]:
+    """Every copy of `template` (succeeded forks), whoever asks, annotated with `at_number` (the version
+    it is at), `newest_number`, `behind_by` and `last_update_at` (when its latest update was asked for;
+    None if never), with its region, province, versions and replication: one query however many."""
+    newest = (
+        TemplateVersion.objects.filter(template=OuterRef("template")).order_by("-number").values("number")[:1]
+    )
+    last_update = (
+        TemplateUpdate.objects.filter(fork=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    )
+    at_number = Coalesce(F("current_version__number"), F("version__number"))
+    return (
+        _succeeded_copies(template)
+        .select_related("region__province", "version", "current_version", "replication")
+        .defer(*_FLEET_DEFERRED)
+        .annotate(
+            at_number=at_number,
+            newest_number=Subquery(newest, output_field=IntegerField()),
+            last_update_at=Subquery(last_update),
+        )
+        .annotate(behind_by=F("newest_number") - F("at_number"))
+        .order_by("-behind_by", "region__province_id", "region_id", "-created_at", "pk")
+    )
+
+
+def fleet(
+    template: Template, *, user, province: str | None = None, behind_only: bool = False
+) -> QuerySet[Fork]:
+    """The copies of `template` that `user` may see (`permissions.may_see_fleet`: all of them for staff
+    and the mentor region's members, else those of the user's own regions, none for anonymous visitors),
+    as `fleet_all` annotates them and with `may_open` (whether the user may open the copy's page: those
+    of its own regions), most behind first; only those of a `province`'s regions when given,
+    only those behind the newest version with `behind_only`."""
+    own = Fork.objects.restrict(user)
+    copies = fleet_all(template).annotate(may_open=Exists(own.filter(pk=OuterRef("pk"))))
+    if not permissions.may_see_fleet(user, template.mentor_region_id):
+        copies = copies.filter(pk__in=own.values("pk"))
+    if province:
+        copies = fleet_of_province(copies, province)
+    if behind_only:
+        copies = fleet_behind(copies, True)
+    return copies
+
+
+def fleet_summary(template: Template) -> FleetSummary:
+    """How many copies are at each version of `template` (one query): numbers only, for everyone."""
+    at_version = (
+        _succeeded_copies(template)
+        .filter(_at_version(OuterRef("pk")))
+        .order_by()
+        .values("template")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    rows = (
+        TemplateVersion.objects.filter(template=template)
+        .annotate(copies=Coalesce(Subquery(at_version, output_field=IntegerField()), 0))
+        .order_by("-number")
+        .values_list("number", "copies")
+    )
+    versions = [VersionCount(number=number, copies=copies) for number, copies in rows]
+    newest = versions[0].number if versions else None
+    return FleetSummary(
+        newest=newest,
+        total=sum(v.copies for v in versions),
+        behind=sum(v.copies for v in versions[1:]),
+        versions=versions,
+    )
+
+
+def newer_versions(template: Template, *, after: int) -> QuerySet[TemplateVersion]:
+    """The template's versions after `after`, newest first (what a copy at `after` can take)."""
+    return template.versions.filter(number__gt=after).order_by("-number")

@@ -6,6 +6,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from replication.notices import NoticeNotSent
+
 from . import services
 from .choices import RunOutcome
 
@@ -48,3 +50,15 @@ def render_update(self, update_id: str) -> str:
 def sweep_forks() -> int:
     """Every minute: finish what lost tasks left undone (broker outage, worker crash)."""
     return services.fork_sweep()
+
+
+@shared_task(
+    autoretry_for=(NoticeNotSent,),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=6,
+    ignore_result=True,
+)
+def notify_new_version(version_id: str) -> int:
+    """E-mail the regions whose copies are behind a newly recorded version (each person once)."""
+    return services.fleet_notify_new_version(version_id=int(version_id))

@@ -11,11 +11,13 @@ from django.views.generic import DetailView, ListView
 from config.errors import form_errors
 from config.uploads import file_response
 from registry import permissions
+from registry.choices import RegionKind
 from registry.models import Region
 from replication import panels as replication_panels
 
 from . import selectors, services
 from .choices import ForkStatus
+from .filtersets import FleetFilterSet
 from .forms import ForkForm
 from .models import Fork, Template
 
@@ -111,3 +113,35 @@ def fork_archive(request, pk):
     fork = get_object_or_404(Fork.objects.restrict(request.user), pk=pk, status=ForkStatus.SUCCEEDED)
     filename = services.fork_archive_filename(fork)
     return file_response(fork.archive, content_type="application/zip", filename=filename)
+
+
+class TemplateFleetView(DetailView):
+    """The "Salinan" page: every copy of a template the user may see (selectors.fleet) under the fleet's
+    filters (FleetFilterSet, as the API), with the public counts per version; a bad filter is a 400."""
+
+    template_name = "templates_repo/fleet.html"
+    context_object_name = "template"
+
+    def get_queryset(self):
+        return Template.objects.select_related("mentor_region")
+
+    def get_context_data(self, **kwargs):
+        template, user = self.object, self.request.user
+        filterset = FleetFilterSet(self.request.GET or None, queryset=selectors.fleet(template, user=user))
+        self.filter_valid = not filterset.is_bound or filterset.is_valid()
+        provinces = (
+            Region.objects.filter(kind=RegionKind.PROVINCE).order_by("name").values_list("code", "name")
+        )
+        return super().get_context_data(
+            filter=filterset,
+            copies=list(filterset.qs) if self.filter_valid else [],
+            summary=selectors.fleet_summary(template),
+            sees_all=permissions.may_see_fleet(user, template.mentor_region_id),
+            provinces=list(provinces),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        if not self.filter_valid:
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)

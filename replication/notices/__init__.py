@@ -20,6 +20,9 @@ Daily, by `tasks.send_daily_notices` (beat, 07:00 Asia/Jakarta) (`daily`):
                          (N: choices.UNANSWERED_AFTER_WORKING_DAYS)
     ACTION_OVERDUE       action items past their date    -> the responsible side's editors and admins
 
+Higher apps send their own notices through `deliver` with a kind of their own: templates_repo's
+TEMPLATE_VERSION (a new version of a template, to the regions whose copy is behind).
+
 Each recipient gets an e-mail of their own (no member's address is shown to the others), recorded as a
 `Notice` (kind, key, recipient): see `delivery.deliver` for how that makes each notice go out once.
 `composition` finds the recipients and writes the e-mails.
@@ -35,7 +38,7 @@ from .daily import (
     send_unanswered_question_notices,
     working_days_cutoff,
 )
-from .delivery import NoticeNotSent
+from .delivery import NoticeNotSent, deliver
 from .events import EVENTS, send_notice
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "Message",
     "Notice",
     "NoticeNotSent",
+    "deliver",
     "send_daily_notices",
     "send_notice",
     "send_overdue_action_notices",

@@ -24,6 +24,7 @@ from .. import services
 from ..choices import ForkStatus
 from ..filtersets import ForkFilterSet
 from ..models import Fork, Template, TemplateVersion
+from . import fleet as fleet_api
 from . import updates
 from .serializers import (
     ForkRequestSerializer,
@@ -117,6 +118,17 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
         except services.ContextError as exc:
             raise ValidationError({"context": nested_detail(exc)}) from exc
         return Response(asdict(preview))
+
+    @extend_schema(
+        parameters=[TEMPLATE_SLUG, *fleet_api.FLEET_SCHEMA_PARAMETERS],
+        responses={200: fleet_api.FleetSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def fleet(self, request, slug=None):
+        """Every copy of the template the user may see, with the version it is at and how far behind the
+        newest it is, and the public counts per version (api/fleet.py). Staff and the mentor region's
+        members see every region's copies; others those of their own regions; anonymous users none."""
+        return fleet_api.fleet_response(self, request, slug)
 
 
 class ForkViewSet(

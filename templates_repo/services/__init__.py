@@ -13,13 +13,16 @@ One concern a module, re-exported here (`from templates_repo import services`, t
 - `catalog_record`: a succeeded fork's adoption and MoU in the catalog;
 - `preview`: a render shown and thrown away (`fork_preview`);
 - `patches`: the git patch between two renders (`make_patch`);
+- `fleet`: the e-mail to the regions whose copies are behind when a new version is recorded
+  (`fleet_version_published`, `fleet_notify_new_version`);
 - `updates`: taking a newer template version into a copy (`update_request`, `update_run`,
   `update_mark_applied`), a job on the same pipeline as a fork.
 """
 
-from . import catalog_record, contexts, forks, patches, preview, runs, updates, versions
+from . import catalog_record, contexts, fleet, forks, patches, preview, runs, updates, versions
 from .catalog_record import fork_record_in_catalog
 from .contexts import LOCKED_KEYS, REGION_KEYS, ContextError, fork_context, region_defaults
+from .fleet import NEW_VERSION_TASK, fleet_notify_new_version, fleet_version_published
 from .forks import (
     IdempotencyConflict,
     fork_archive_filename,
@@ -55,6 +58,7 @@ __all__ = [
     "COOKIECUTTERS_DIR",
     "LOCKED_KEYS",
     "METADATA_FILE",
+    "NEW_VERSION_TASK",
     "PREVIEW_LIMITS",
     "REGION_KEYS",
     "RELEASES_DIR",
@@ -66,6 +70,9 @@ __all__ = [
     "TemplateSyncError",
     "catalog_record",
     "contexts",
+    "fleet",
+    "fleet_notify_new_version",
+    "fleet_version_published",
     "fork_archive_filename",
     "fork_cancel",
     "fork_context",

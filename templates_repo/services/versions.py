@@ -15,6 +15,7 @@ from registry.models import Agency, Region
 
 from .. import changelog, rendering
 from ..models import Template, TemplateVersion
+from . import fleet
 
 COOKIECUTTERS_DIR = Path(__file__).resolve().parent.parent / "cookiecutters"
 RELEASES_DIR = Path(__file__).resolve().parent.parent / "releases"  # published versions, as zips
@@ -133,6 +134,7 @@ def template_sync(*, base_dir: Path = COOKIECUTTERS_DIR, releases_dir: Path = RE
             number = (template.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
             done.append(_record(template, folder, number=number, content_hash=content_hash,
                                 snapshot=_snapshot_bytes(folder)))  # fmt: skip
+            fleet.fleet_version_published(template=template, number=number)
         else:
             done.append(f"{folder.name} v{version.number}")
         if template.app is not None:
