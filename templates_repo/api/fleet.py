@@ -80,9 +80,9 @@ class FleetSerializer(serializers.Serializer):
 FLEET_SCHEMA_PARAMETERS = [
     OpenApiParameter(
         "province",
-        {"type": "string", "pattern": r"^\d{2}$"},
+        {"type": "string", "pattern": r"^(\d{2})?$"},
         OpenApiParameter.QUERY,
-        description="Only the copies of the regions of this province (its Kemendagri code, e.g. 33).",
+        description="Only the copies of the regions of this province (Kemendagri code, e.g. 33); empty: all.",
     ),
     OpenApiParameter(
         "behind",

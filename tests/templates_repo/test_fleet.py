@@ -341,3 +341,11 @@ def test_one_email_per_person_names_all_their_copies_behind(pengaduan, settings)
     (message,) = mail.outbox
     assert all(copy.get_absolute_url() in message.body for copy in copies)
     assert uuid.UUID(str(copies[0].pk))  # links are to the copies' own pages
+
+
+def test_the_schema_documents_the_fleets_filters_and_its_400(api, regions):
+    operation = api.get("/api/v1/schema/?format=json").json()["paths"][FLEET.replace("pengaduan", "{slug}")][
+        "get"
+    ]
+    assert {p["name"] for p in operation["parameters"] if p["in"] == "query"} == {"province", "behind"}
+    assert {"200", "400", "404"} <= set(operation["responses"])
