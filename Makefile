@@ -23,6 +23,7 @@ setup: install
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py sync_templates
 	DEBUG=1 $(BIN)/python manage.py ensure_demo_users
+	DEBUG=1 $(BIN)/python manage.py load_demo_copies
 
 # Web server, Celery worker and Celery beat on the embedded broker, supervised by config/devstack.py (a
 # process that dies is reported and started again); Ctrl-C (or SIGTERM) stops all three.

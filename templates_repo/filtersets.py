@@ -2,6 +2,7 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from catalog.filtersets import TrueFalseFilter
 from config.filters import IdFilter
@@ -10,7 +11,7 @@ from registry.models import Region
 
 from . import selectors
 from .choices import ForkStatus
-from .models import Fork
+from .models import Fork, TemplateUpdate
 
 
 class ForkFilterSet(django_filters.FilterSet):
@@ -45,3 +46,25 @@ class FleetFilterSet(django_filters.FilterSet):
 
     def filter_behind(self, queryset, name, value):
         return selectors.fleet_behind(queryset, value)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^$|^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$",
+        "description": "A copy's id (a UUID); empty for every copy. Anything else is a 400.",
+    }
+)
+class CopyIdFilter(django_filters.UUIDFilter):
+    """A copy's id. Typed as text in the schema: an empty value means no filter, as for every filter."""
+
+
+class UpdateFilterSet(django_filters.FilterSet):
+    """A copy's updates (the API's list; the copy's page lists its own)."""
+
+    fork = CopyIdFilter(label=_("Copy (id)"), field_name="fork_id")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ForkStatus.choices)
+
+    class Meta:
+        model = TemplateUpdate
+        fields = ("fork", "status")

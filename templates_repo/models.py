@@ -160,6 +160,12 @@ class Fork(models.Model):
         blank=True,
         related_name="forks",
     )
+    demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        editable=False,
+        help_text=_("Made by `make run`'s demo data, not by a region."),
+    )
     # The version the copy is at now: its own, until the region applies an update (null: `version`).
     current_version = models.ForeignKey(
         TemplateVersion,

@@ -22,13 +22,23 @@ class TemplateParameterSerializer(serializers.Serializer):
     help = serializers.CharField()
 
 
+class ParameterChangesSerializer(serializers.Serializer):
+    added = serializers.ListField(child=serializers.CharField(), required=False)
+    removed = serializers.ListField(child=serializers.CharField(), required=False)
+    changed = serializers.ListField(child=serializers.CharField(), required=False)
+
+
 class TemplateVersionSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="number")
     parameters = TemplateParameterSerializer(many=True)
+    parameter_changes = ParameterChangesSerializer(
+        help_text="The parameters this version added, removed or changed against the previous one "
+        "(empty for the first version)."
+    )
 
     class Meta:
         model = TemplateVersion
-        fields = ("version", "content_hash", "changelog", "parameters", "created_at")
+        fields = ("version", "content_hash", "changelog", "parameter_changes", "parameters", "created_at")
 
 
 class TemplateSerializer(serializers.ModelSerializer):

@@ -2,8 +2,6 @@
 a status resource (`/api/v1/updates/{id}/`), the patch downloaded (`/patch/`), its application recorded
 (`/applied/`)."""
 
-import uuid
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
@@ -22,6 +20,7 @@ from registry import permissions
 
 from .. import services
 from ..choices import ForkStatus
+from ..filtersets import UpdateFilterSet
 from ..models import TemplateUpdate
 
 
@@ -122,6 +121,7 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Updates of a region's copies to newer template versions. Users see those of their own regions."""
 
     serializer_class = UpdateSerializer
+    filterset_class = UpdateFilterSet
     permission_classes = [IsAuthenticated, permissions.RegionObjectPermission]
     write_action = permissions.Action.ADOPT
     denied_messages = {
@@ -129,20 +129,14 @@ class UpdateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     }
 
     def get_queryset(self):
-        updates = TemplateUpdate.objects.restrict(self.request.user).select_related(
+        return TemplateUpdate.objects.restrict(self.request.user).select_related(
             "fork__template", "from_version", "to_version"
         )
-        fork = self.request.query_params.get("fork")
-        if fork:
-            try:
-                updates = updates.filter(fork=uuid.UUID(fork))
-            except ValueError:
-                raise ValidationError({"fork": [_("Enter a valid copy id.")]}) from None
-        return updates
 
     @extend_schema(responses={(200, "text/x-patch"): bytes})
-    @action(detail=True, methods=["get"])
-    def patch(self, request, pk=None):
+    # Not named `patch`: a view's method of that name answers HTTP PATCH.
+    @action(detail=True, methods=["get"], url_path="patch", url_name="patch")
+    def patch_file(self, request, pk=None):
         """The patch (git format): `git apply --3way update.patch` in the copy's repository."""
         update = self.get_object()
         if update.status != ForkStatus.SUCCEEDED or not update.patch:

@@ -76,7 +76,14 @@ def _control_app(var_dir: Path):
 def test_make_run_stays_up_under_forks_broadcasts_and_beat(tmp_path):
     var_dir, port = tmp_path / "var", _free_port()
     env = _stack_env(var_dir, port)
-    for command in ("migrate --noinput", "load_regions", "load_demo", "sync_templates", "ensure_demo_users"):
+    for command in (
+        "migrate --noinput",
+        "load_regions",
+        "load_demo",
+        "sync_templates",
+        "ensure_demo_users",
+        "load_demo_copies",
+    ):
         subprocess.run([sys.executable, "manage.py", *command.split()], cwd=ROOT, env=env, check=True,
                        capture_output=True)  # fmt: skip
     log_path = tmp_path / "stack.log"

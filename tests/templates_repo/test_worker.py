@@ -109,7 +109,8 @@ def _assert_rendered_once(fork, media_root, log_path):
     rendering.check_archive(Path(fork.archive.path))
     with zipfile.ZipFile(fork.archive.path) as archive:
         assert sorted(archive.namelist()) == sorted(
-            [f"lambat_batang/lambat{n}.txt" for n in range(4)] + ["lambat_batang/.lumbung.json"]
+            [f"lambat_batang/lambat{n}.txt" for n in range(4)]
+            + ["lambat_batang/.lumbung.json", "lambat_batang/lumbung_update.py"]
         )
     assert len(list((Path(media_root) / "forks").glob("*.zip"))) == 1
 

@@ -15,11 +15,12 @@ from registry.choices import RegionKind
 from registry.models import Region
 from replication import panels as replication_panels
 
-from . import selectors, services
-from .choices import ForkStatus
-from .filtersets import FleetFilterSet
-from .forms import ForkForm
-from .models import Fork, Template
+from .. import selectors, services
+from ..choices import ForkStatus
+from ..filtersets import FleetFilterSet
+from ..forms import ForkForm
+from ..models import Fork, Template
+from . import updates
 
 
 class TemplateListView(ListView):
@@ -95,10 +96,17 @@ class ForkDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "fork"
 
     def get_queryset(self):
-        return Fork.objects.restrict(self.request.user).select_related("template", "version", "region")
+        return Fork.objects.restrict(self.request.user).select_related(
+            "template", "version", "region", "current_version"
+        )
 
     def get_context_data(self, **kwargs):
         status = self.object.status
+        if status == ForkStatus.SUCCEEDED:
+            kwargs.update(updates.update_offer(self.request, self.object))
+            kwargs["may_update"] = permissions.may(
+                self.request.user, permissions.Action.ADOPT, [self.object.region_id]
+            )
         return super().get_context_data(
             running=status in (ForkStatus.QUEUED, ForkStatus.RUNNING),
             succeeded=status == ForkStatus.SUCCEEDED,
