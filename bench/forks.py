@@ -120,6 +120,84 @@ def end_to_end_once(port: int, token: str, slug: str, n: int) -> tuple[float, tu
     return fork.finished_at.timestamp() - started, phases
 
 
+def copy_at_first_version(slug: str, user):
+    """A succeeded copy of the template's version 1, to update (rendered in this process, not timed)."""
+    from templates_repo import services
+    from templates_repo.models import Fork
+
+    fork, _created = services.fork_request(
+        user=user, template_slug=slug, region_code="33.25", context={}, version_number=1
+    )
+    services.fork_run(fork_id=fork.pk)
+    return Fork.objects.select_related("template", "version").get(pk=fork.pk)
+
+
+def diff_baseline_once(fork, target) -> float:
+    """Seconds to render the copy's version and the target in this process and write the patch between
+    them: the least an update can cost (snapshots already extracted, as a worker keeps them)."""
+    from templates_repo import services
+    from templates_repo.services import patches, tools, updates
+
+    context = updates.target_context(base=fork.version, target=target, base_context=fork.context, values={})
+    limits = services.runs._limits()
+    old_meta = json.dumps(services.fork_metadata(fork)).encode()
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        old = patches.render_tree(services.template_dir_of(fork.version), fork.context, Path(tmp) / "old",
+                                  extra_files={".lumbung.json": old_meta}, limits=limits)  # fmt: skip
+        new_files = {".lumbung.json": b"{}", **tools.TOOLS}
+        new = patches.render_tree(services.template_dir_of(target), context, Path(tmp) / "new",
+                                  extra_files=new_files, limits=limits)  # fmt: skip
+        patches.make_patch(
+            old, new, workdir=Path(tmp) / "git", subject="bench", body="", date="2026-12-02T00:00:00"
+        )
+        return time.perf_counter() - started
+
+
+def update_job_once(fork, user) -> float:
+    """Seconds of the whole update job (services.update_run: claim, lease, both renders, the patch, its
+    storage) in this process."""
+    from templates_repo import services
+    from templates_repo.services import updates
+
+    enqueue, updates.enqueue_on_commit = updates.enqueue_on_commit, lambda *args: None
+    try:
+        update, _created = services.update_request(user=user, fork=fork)
+    finally:
+        updates.enqueue_on_commit = enqueue
+    started = time.perf_counter()
+    outcome = services.update_run(update_id=update.pk)
+    elapsed = time.perf_counter() - started
+    if outcome != "succeeded":
+        raise SystemExit(f"an update failed: {outcome}")
+    return elapsed
+
+
+def update_end_to_end_once(port: int, token: str, fork_id) -> float:
+    """Seconds from POST /api/v1/forks/{id}/updates/ to the update marked succeeded (through the broker
+    and a worker process)."""
+    from templates_repo.models import TemplateUpdate
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    started = time.time()
+    connection.request("POST", f"/api/v1/forks/{fork_id}/updates/", b"{}",
+                       {"Content-Type": "application/json", "Authorization": f"Token {token}"})  # fmt: skip
+    response = connection.getresponse()
+    payload = response.read()
+    connection.close()
+    if response.status != 202:
+        raise SystemExit(f"POST failed: {response.status} {payload[:300]!r}")
+    update_id = json.loads(payload)["id"]
+    deadline = time.monotonic() + 120
+    while True:
+        update = TemplateUpdate.objects.get(pk=update_id)
+        if update.status == "succeeded":
+            return update.finished_at.timestamp() - started
+        if update.status == "failed" or time.monotonic() > deadline:
+            raise SystemExit(f"an update did not succeed: {update.status} {update.error}")
+        time.sleep(0.02)
+
+
 def floor_once(port: int) -> float:
     """Seconds from a POST to the bare `enqueue` view until a worker starts its no-op task."""
     from django.core.cache import cache
@@ -229,6 +307,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100, help="POSTs for the latency figure")
     parser.add_argument("--burst", type=int, default=60, help="forks in the throughput burst")
     parser.add_argument("--rounds", type=int, default=2, help="throughput rounds with 1 and with 2 workers")
+    parser.add_argument("--updates", type=int, default=10, help="updates per template (v1 -> newest)")
     args = parser.parse_args()
 
     media = ROOT / "var" / "bench-media"
@@ -260,7 +339,7 @@ def main() -> None:
     port = free_port()
     server = start_server(env, port)
     workers = start_workers(env, 1)
-    rows = []
+    rows, update_rows = [], []
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username="bench-dev")
@@ -289,6 +368,25 @@ def main() -> None:
                 end_to_end.append(seconds)
                 phases.append(parts)
                 floors.append(floor_once(port))
+            # Updates of a copy at version 1 to the newest: the job against its floor (two renders and the
+            # diff, in process), and through the API and a worker; interleaved likewise.
+            copy = copy_at_first_version(slug, user)
+            diff_baseline_once(copy, version)
+            update_job_once(copy, user)
+            update_end_to_end_once(port, token, copy.pk)
+            baselines, update_jobs, update_e2e = [], [], []
+            for _n in range(args.updates):
+                baselines.append(diff_baseline_once(copy, version))
+                update_jobs.append(update_job_once(copy, user))
+                update_e2e.append(update_end_to_end_once(port, token, copy.pk))
+            update_rows.append(
+                (
+                    slug,
+                    statistics.median(baselines),
+                    statistics.median(update_jobs),
+                    statistics.median(update_e2e),
+                )
+            )
             medians = tuple(statistics.median(phase[i] for phase in phases) for i in range(4))
             rows.append(
                 (
@@ -366,6 +464,15 @@ def main() -> None:
         f"throughput (median of {len(throughput[1])} rounds): 1 worker {one:.1f} forks/s, "
         f"2 workers {two:.1f} forks/s, ratio {two / one:.2f} (rounds, 1/2 workers: {rounds})"
     )
+    print(
+        f"\nUpdates v1 -> newest, medians in ms:\n{'template':<12} {'2 renders+diff':>15} {'update job':>11} "
+        f"{'end-to-end':>11} {'job/floor':>10} {'e2e/job':>8}"
+    )
+    for slug, floor_seconds, job, e2e in update_rows:
+        print(
+            f"{slug:<12} {floor_seconds * 1000:>15.1f} {job * 1000:>11.1f} {e2e * 1000:>11.1f} "
+            f"{job / floor_seconds:>10.2f} {e2e / job:>8.2f}"
+        )
     print("\nTargets (issue 4):")
     worst_render = max(e2e / local for _slug, local, _job, e2e, _medians, _floor in rows)
     worst_job = max(e2e / job for _slug, _local, job, e2e, _medians, _floor in rows)

@@ -142,6 +142,10 @@ def map_case(context, case):
             case.query["region"] = _region(case.query["region"])
         if "province" in case.query:
             case.query["province"] = _pick(["33", "64"], case.query["province"])
+        # Two versions a template has (each has 1 and 2), in either order.
+        if case.operation.path.endswith("/compare/"):
+            first = _pick([1, 2], case.query.get("from"))
+            case.query["from"], case.query["to"] = first, 3 - first
     return case
 
 

@@ -24,6 +24,7 @@ from .. import services
 from ..choices import ForkStatus
 from ..filtersets import ForkFilterSet
 from ..models import Fork, Template, TemplateVersion
+from . import compare as compare_api
 from . import fleet as fleet_api
 from . import updates
 from .serializers import (
@@ -129,6 +130,15 @@ class TemplateViewSet(viewsets.ReadOnlyModelViewSet):
         newest it is, and the public counts per version (api/fleet.py). Staff and the mentor region's
         members see every region's copies; others those of their own regions; anonymous users none."""
         return fleet_api.fleet_response(self, request, slug)
+
+    @extend_schema(
+        parameters=[TEMPLATE_SLUG, *compare_api.COMPARE_PARAMETERS], responses=compare_api.COMPARE_RESPONSES
+    )
+    @action(detail=True, methods=["get"])
+    def compare(self, request, slug=None):
+        """Two versions of the template, as rendered with its default settings: the files that change
+        and each text file's diff (computed once per pair of versions, then kept)."""
+        return compare_api.compare_response(request, slug)
 
 
 class ForkViewSet(

@@ -21,6 +21,7 @@ One concern a module, re-exported here (`from templates_repo import services`, t
 
 from . import catalog_record, contexts, fleet, forks, patches, preview, runs, updates, versions
 from .catalog_record import fork_record_in_catalog
+from .compare import version_compare
 from .contexts import LOCKED_KEYS, REGION_KEYS, ContextError, fork_context, region_defaults
 from .fleet import NEW_VERSION_TASK, fleet_notify_new_version, fleet_version_published
 from .forks import (
@@ -101,5 +102,6 @@ __all__ = [
     "update_request",
     "update_run",
     "updates",
+    "version_compare",
     "versions",
 ]

@@ -114,10 +114,10 @@ def make_patch(old_root: Path, new_root: Path, *, workdir: Path, subject: str, b
     repo.mkdir(parents=True)
     _git(repo, "init", "-q", date=date)
     _replace_tree(repo, old_root)
-    _git(repo, "add", "-A", date=date)
+    _git(repo, "add", "-A", "--force", date=date)  # a shipped .gitignore hides nothing
     _git(repo, "commit", "-q", "--allow-empty", "-m", "base", date=date)
     _replace_tree(repo, new_root)
-    _git(repo, "add", "-A", date=date)
+    _git(repo, "add", "-A", "--force", date=date)  # a shipped .gitignore hides nothing
     message = f"{subject}\n\n{body}".strip() + "\n"
     (workdir / "message.txt").write_text(message, encoding="utf-8")
     _git(repo, "commit", "-q", "--allow-empty", "-F", str(workdir / "message.txt"), date=date)

@@ -29,6 +29,18 @@ def _snapshot_bytes(template_dir: Path) -> bytes:
         return archive.read_bytes()
 
 
+# What tools leave in a folder they run in (a developer running ruff or the tests inside a template):
+# never part of a version, nor of its content hash.
+CACHE_PATTERNS = ("__pycache__", "*.pyc", ".ruff_cache", ".pytest_cache", ".mypy_cache", ".DS_Store")
+
+
+def _without_caches(folder: Path, tmp: Path) -> Path:
+    """A copy of the template folder without tool caches (links are copied as links, and refused later)."""
+    target = tmp / folder.name
+    shutil.copytree(folder, target, symlinks=True, ignore=shutil.ignore_patterns(*CACHE_PATTERNS))
+    return target
+
+
 class TemplateSyncError(Exception):
     """A template folder or a published version that cannot be recorded as it is (the message says why)."""
 
@@ -128,15 +140,19 @@ def template_sync(*, base_dir: Path = COOKIECUTTERS_DIR, releases_dir: Path = RE
     for folder in sorted(path for path in base_dir.iterdir() if (path / "cookiecutter.json").is_file()):
         template = _register(folder, json.loads((folder / METADATA_FILE).read_text(encoding="utf-8")))
         done += _sync_releases(template, releases_dir)
-        content_hash = rendering.template_content_hash(folder)
-        version = template.versions.filter(content_hash=content_hash).first()
-        if version is None:
-            number = (template.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-            done.append(_record(template, folder, number=number, content_hash=content_hash,
-                                snapshot=_snapshot_bytes(folder)))  # fmt: skip
-            fleet.fleet_version_published(template=template, number=number)
-        else:
-            done.append(f"{folder.name} v{version.number}")
+        with tempfile.TemporaryDirectory(prefix="lumbung-sync-") as tmp:
+            clean = _without_caches(folder, Path(tmp))
+            content_hash = rendering.template_content_hash(clean)
+            version = template.versions.filter(content_hash=content_hash).first()
+            if version is None:
+                number = (
+                    template.versions.order_by("-number").values_list("number", flat=True).first() or 0
+                ) + 1
+                done.append(_record(template, clean, number=number, content_hash=content_hash,
+                                    snapshot=_snapshot_bytes(clean)))  # fmt: skip
+                fleet.fleet_version_published(template=template, number=number)
+            else:
+                done.append(f"{folder.name} v{version.number}")
         if template.app is not None:
             catalog_services.app_set_has_template(app=template.app, has_template=True)
     return done

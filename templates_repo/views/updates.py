@@ -1,7 +1,8 @@
-"""Pages of a copy's updates: preparing one from the copy's page, following it, reading its changelog,
-files and diffs, downloading the patch and saying it is applied. The API's twin is api/updates.py; both
-write through services.update_request / update_mark_applied."""
+"""Pages of a copy's updates (prepare one from the copy's page, follow it, read its changelog, files and
+diffs, download the patch, say it is applied; the API's twin is api/updates.py, both write through
+services.update_request / update_mark_applied), and of two versions of a template compared."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from config.uploads import file_response
 
 from .. import selectors, services
 from ..choices import ForkStatus
-from ..models import Fork, TemplateUpdate
+from ..models import Fork, Template, TemplateUpdate
 
 INLINE_DIFF_MAX_BYTES = 512 * 1024  # a larger patch is downloaded, not shown line by line
 VALUE_PREFIX = "v_"  # the form's fields for parameters a newer version adds
@@ -57,8 +58,23 @@ def update_create(request, pk):
     return redirect("templates_repo:update-detail", pk=update.pk)
 
 
+def diff_lines(section: str) -> list[tuple[str, str]]:
+    """One file's diff as (css class, line) pairs: header lines, hunk headers, additions, removals."""
+    lines = []
+    for line in section.splitlines()[1:]:
+        if line.startswith(("+++", "---", "index ", "similarity", "rename ", "new file", "deleted file",
+                            "old mode", "new mode", "GIT binary", "literal ", "delta ")):  # fmt: skip
+            kind = "meta"
+        elif line.startswith("@@"):
+            kind = "hunk"
+        else:
+            kind = {"+": "add", "-": "del"}.get(line[:1], "ctx")
+        lines.append((kind, line))
+    return lines
+
+
 def _diffs(update: TemplateUpdate) -> dict[str, list[tuple[str, str]]]:
-    """Each text file's diff as (css class, line) pairs, when the patch is small enough to show."""
+    """Each text file's diff, when the patch is small enough to show."""
     if (
         update.status != ForkStatus.SUCCEEDED
         or not update.patch
@@ -67,20 +83,7 @@ def _diffs(update: TemplateUpdate) -> dict[str, list[tuple[str, str]]]:
         return {}
     with update.patch.open("rb") as handle:
         text = handle.read().decode("utf-8", "replace")
-    shown = {}
-    for path, section in services.patches.split_patch(text).items():
-        lines = []
-        for line in section.splitlines()[1:]:
-            if line.startswith(("+++", "---", "index ", "similarity", "rename ", "new file", "deleted file",
-                                "old mode", "new mode", "GIT binary", "literal ", "delta ")):  # fmt: skip
-                kind = "meta"
-            elif line.startswith("@@"):
-                kind = "hunk"
-            else:
-                kind = {"+": "add", "-": "del"}.get(line[:1], "ctx")
-            lines.append((kind, line))
-        shown[path] = lines
-    return shown
+    return {path: diff_lines(section) for path, section in services.patches.split_patch(text).items()}
 
 
 @login_required
@@ -135,3 +138,41 @@ def update_applied(request, pk):
         request, _("Recorded: the copy is at version %(number)d.") % {"number": update.to_version.number}
     )
     return redirect(update.fork.get_absolute_url())
+
+
+class CompareForm(forms.Form):
+    """Two versions of a template to compare (`?dari=1&ke=2`)."""
+
+    dari = forms.TypedChoiceField(label=_("From version"), coerce=int)
+    ke = forms.TypedChoiceField(label=_("To version"), coerce=int)
+
+    def __init__(self, *args, numbers: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(number, _("Version %(number)d") % {"number": number}) for number in numbers]
+        self.fields["dari"].choices = self.fields["ke"].choices = choices
+
+
+def template_compare(request, slug):
+    """Two versions of a template side by side, as rendered with its defaults: files and diffs."""
+    template = get_object_or_404(Template, slug=slug)
+    versions = {version.number: version for version in template.versions.all()}
+    numbers = sorted(versions, reverse=True)
+    if len(numbers) < 2:
+        raise Http404
+    data = request.GET or {"dari": numbers[1], "ke": numbers[0]}
+    form = CompareForm(data, numbers=numbers)
+    context = {"template": template, "form": form, "files": []}
+    if not form.is_valid():
+        return render(request, "templates_repo/compare.html", context, status=400)
+    old, new = versions[form.cleaned_data["dari"]], versions[form.cleaned_data["ke"]]
+    compared = services.version_compare(old, new) if old != new else {"files": [], "diffs": {}}
+    context.update(
+        old=old,
+        new=new,
+        inline_diff=True,
+        files=[
+            {**item, "diff": diff_lines(compared["diffs"].get(item["path"], ""))}
+            for item in compared["files"]
+        ],
+    )
+    return render(request, "templates_repo/compare.html", context)

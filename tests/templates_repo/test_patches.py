@@ -121,3 +121,12 @@ def test_a_conflicting_edit_is_reported_and_both_sides_kept(trees, tmp_path):
     settings = (repo / "settings.py").read_text()
     assert "<<<<<<<" in settings and "baris 25 (Batang)" in settings and "baris 25 (baru)" in settings
     assert (repo / "tambah.txt").exists()  # the rest of the update is applied
+
+
+def test_a_shipped_gitignore_hides_nothing_from_the_patch(tmp_path):
+    old = write(tmp_path / "old", {".gitignore": "*.log\n", "a.txt": "a\n"})
+    new = write(
+        tmp_path / "new", {".gitignore": "*.log\n", "a.txt": "a\n", "contoh.log": "dikirim templat\n"}
+    )
+    patch = make_patch(old, new, workdir=tmp_path / "work", subject="log", body="", date=DATE)
+    assert [change.path for change in patch.files] == ["contoh.log"]

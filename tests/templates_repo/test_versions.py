@@ -99,3 +99,15 @@ def test_the_repositorys_published_versions_match_their_folders_history(regions,
         numbers = list(template.versions.order_by("number").values_list("number", flat=True))
         assert numbers == list(range(1, len(numbers) + 1)), template.slug
         assert all(version.changelog for version in template.versions.all()), template.slug
+
+
+def test_tool_caches_in_a_template_folder_are_no_part_of_a_version(regions, tmp_path):
+    base, releases = tmp_path / "cookiecutters", tmp_path / "releases"
+    folder = make_template(base)
+    sync(base, releases)
+    project = folder / "{{cookiecutter.project_slug}}"
+    (project / "__pycache__").mkdir()
+    (project / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    (project / ".ruff_cache").mkdir()
+    (project / ".ruff_cache" / "CACHEDIR.TAG").write_text("x")
+    assert sync(base, releases) == ["contoh v1"]  # unchanged: no new version, no changelog asked for
