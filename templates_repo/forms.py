@@ -7,6 +7,7 @@ from registry.models import Region
 
 from .rendering import Parameter, text_limit
 from .services import LOCKED_KEYS
+from .services.contexts import MIN_KNOWN_AGENCIES
 
 
 class ForkForm(forms.Form):
@@ -47,6 +48,11 @@ class ForkForm(forms.Form):
                 )
                 field = forms.CharField(label=label, initial=initial, widget=widget)
             field.help_text = parameter.help
+            if parameter.name == "agencies" and "agencies" not in initial_context:
+                field.help_text = _(
+                    "A suggestion from the template: Lumbung knows fewer than %(count)d agencies of this "
+                    "region. Change it to your region's agencies (OPD), separated by semicolons."
+                ) % {"count": MIN_KNOWN_AGENCIES}
             self.fields[f"p_{parameter.name}"] = field
 
     def context_values(self) -> dict:

@@ -20,6 +20,9 @@ from registry.models import Agency, Region
 from .. import rendering, selectors
 from ..models import Template, TemplateVersion
 
+# Fewer agencies than this known in the registry, and a fork's agency list is the template's own, offered
+# as a suggestion: a region's copy routing every report to the one agency a news story named is worse.
+MIN_KNOWN_AGENCIES = 3
 # Values a fork takes from its region; a request may not say otherwise.
 REGION_KEYS = ("region_name", "region_code", "province_name")
 # ...and the mentor comes from the template.
@@ -41,7 +44,8 @@ def _short_region_name(region: Region) -> str:
 
 
 def region_defaults(*, template: Template, region: Region) -> dict:
-    """The context values a fork takes from its region and the template's mentor."""
+    """The context values a fork takes from its region and the template's mentor; the region's agencies
+    only when the registry knows at least MIN_KNOWN_AGENCIES of them (else the template's suggestion)."""
     province = region if region.kind == RegionKind.PROVINCE else region.province
     agencies = list(Agency.objects.filter(region=region).order_by("name").values_list("name", flat=True))
     slug = f"{template.slug.replace('-', '')}_{_short_region_name(region)}"[:40].rstrip("_")
@@ -53,7 +57,7 @@ def region_defaults(*, template: Template, region: Region) -> dict:
         "province_name": province.name,
         "mentor_region_name": template.mentor_region.name,
     }
-    if agencies:
+    if len(agencies) >= MIN_KNOWN_AGENCIES:
         values["agencies"] = ";".join(agency.replace(";", ",") for agency in agencies)
     return values
 

@@ -177,13 +177,29 @@ def test_the_archive_says_where_it_came_from_as_it_was_when_requested(library, d
     assert meta["created_at"] == fork.created_at.isoformat()
 
 
-def test_agencies_come_from_the_region(library, developer):
+def test_agencies_come_from_the_region_when_the_registry_knows_enough_of_them(library, developer, client):
+    template_default = library["pengaduan"].versions.order_by("-number")[0].parameters
+    suggestion = next(p["default"] for p in template_default if p["name"] == "agencies")
     fork, _ = services.fork_request(
         user=developer, template_slug="pengaduan", region_code="33.25", context={}
     )
-    assert fork.context["agencies"] == "Dinas Sosial"  # Batang's recorded agency
+    # Batang: the registry knows only Dinas Sosial (from the news), so every report would go there: the
+    # template's list is used instead, and the form says it is a suggestion to change.
+    assert fork.context["agencies"] == suggestion != "Dinas Sosial"
     assert fork.context["project_slug"] == "pengaduan_batang"
     assert fork.context["mentor_region_name"] == "Kota Semarang"
+    client.force_login(developer)
+    assert (
+        "A suggestion from the template" in client.get("/templat/pengaduan/", HTTP_ACCEPT_LANGUAGE="en").text
+    )
+    for name in ("Dinas Kesehatan", "Bappeda", "Dinas Pekerjaan Umum dan Penataan Ruang"):
+        factories.AgencyFactory(region=factories.region("33.25"), name=name)
+    fork, _ = services.fork_request(
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
+    )
+    assert fork.context["agencies"].split(";") == sorted(
+        ["Bappeda", "Dinas Kesehatan", "Dinas Pekerjaan Umum dan Penataan Ruang", "Dinas Sosial"]
+    )
 
 
 # Who may -----------------------------------------------------------------------------------------
