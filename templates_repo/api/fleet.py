@@ -58,8 +58,9 @@ class FleetCopySerializer(serializers.ModelSerializer):
         model = Fork
         fields = (
             "id", "url", "region", "region_name", "province", "version", "at_version", "behind_by",
-            "last_update_at", "created_at", "replication",
+            "last_update_at", "created_at", "replication", "demo",
         )  # fmt: skip
+        extra_kwargs = {"demo": {"help_text": "An example copy of the demo data, not made by the region."}}
 
     def get_url(self, fork) -> str | None:
         if not fork.may_open:
