@@ -101,9 +101,10 @@ def test_a_fork_requested_while_the_broker_is_down_is_accepted_and_queued_later(
     services.template_sync()
     api.force_authenticate(member_of("33.25", "developer"))
     body = {"template": "pengaduan", "region": "33.25", "context": {}}
+    already = _queued_messages(broker_on.url)  # the sync's own tasks (a new version's e-mails)
 
     assert api.post("/api/v1/forks/", body, format="json").status_code == 202
-    assert _queued_messages(broker_on.url) == 1
+    assert _queued_messages(broker_on.url) == already + 1
 
     broker_on.stop()
     answers = [api.post("/api/v1/forks/", body, format="json") for _ in range(3)]
@@ -114,7 +115,7 @@ def test_a_fork_requested_while_the_broker_is_down_is_accepted_and_queued_later(
     broker_on.start()
     Fork.objects.filter(pk__in=ids).update(queued_at="2020-01-01T00:00:00Z")
     assert services.fork_sweep() == 3  # beat's sweeper queues what the outage left
-    assert _queued_messages(broker_on.url) == 3
+    assert _queued_messages(broker_on.url) == already + 3
 
 
 @pytest.mark.parametrize("path", ["/api/v1/apps/", "/api/v1/apps/?search=pengaduan", "/aplikasi/"])
