@@ -115,7 +115,7 @@ def test_a_fork_requested_while_the_broker_is_down_is_accepted_and_queued_later(
     broker_on.start()
     Fork.objects.filter(pk__in=ids).update(queued_at="2020-01-01T00:00:00Z")
     assert services.fork_sweep() == 3  # beat's sweeper queues what the outage left
-    assert _queued_messages(broker_on.url) == already + 3
+    assert _queued_messages(broker_on.url) == 3  # the restarted broker kept nothing: only these
 
 
 @pytest.mark.parametrize("path", ["/api/v1/apps/", "/api/v1/apps/?search=pengaduan", "/aplikasi/"])
