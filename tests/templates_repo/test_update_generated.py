@@ -133,6 +133,15 @@ def test_the_regions_edit_survives_and_the_copys_suite_passes(prepared, tmp_path
     readme = repo / "README.md"
     readme.write_text("Dikelola Diskominfo Kabupaten Batang.\n\n" + readme.read_text())
     (repo / "catatan-batang.txt").write_text("Catatan milik Batang, bukan dari templat.\n")
+    # And a file the update does not touch at all.
+    touched = {item["path"] for item in prepared.update.files} | {
+        item["old_path"] for item in prepared.update.files
+    }
+    untouched = next(
+        path for path in sorted(repo.rglob("*.py"))
+        if path.relative_to(repo).as_posix() not in touched and not {".git", "tests"} & set(path.parts)
+    )  # fmt: skip
+    untouched.write_text(untouched.read_text() + "\n# Disesuaikan Diskominfo Kabupaten Batang.\n")
     commit_all(repo, "Penyesuaian Batang")
 
     applied = apply(repo, prepared.patch)
@@ -143,6 +152,7 @@ def test_the_regions_edit_survives_and_the_copys_suite_passes(prepared, tmp_path
     fresh_readme = (prepared.fresh / "README.md").read_text()
     assert readme.read_text() == "Dikelola Diskominfo Kabupaten Batang.\n\n" + fresh_readme
     assert (repo / "catatan-batang.txt").read_text() == "Catatan milik Batang, bukan dari templat.\n"
+    assert untouched.read_text().endswith("\n# Disesuaikan Diskominfo Kabupaten Batang.\n")
     assert (repo / "Makefile").read_bytes() == (prepared.fresh / "Makefile").read_bytes()
     metadata = json.loads((repo / ".lumbung.json").read_text())
     assert metadata["version"] == prepared.update.to_version.number
