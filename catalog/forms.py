@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Agency, MoU, Region
 
 from .models import App
+from .services.apps import APP_DESCRIPTION_FIELDS
 
 FEATURE_MAX_LENGTH = 300
 FEATURES_MAX = 50
@@ -60,26 +61,15 @@ class AppForm(forms.ModelForm):
     class Meta:
         model = App
         formfield_callback = _formfield
+        # What the API writes (services.APP_DESCRIPTION_FIELDS), but the JSON list of platforms and the
+        # lineage note and URL, which only the API and publiccode.yml carry.
         fields = (
             "name",
-            "short_description",
-            "short_description_en",
-            "long_description",
-            "long_description_en",
-            "features",
-            "features_en",
-            "owner_agency",
-            "category",
-            "dimension",
-            "spbe_type",
-            "status",
-            "software_type",
-            "license",
-            "repository_url",
-            "website_url",
-            "maintenance_type",
-            "launched_on",
-            "based_on",
+            *(
+                name
+                for name in APP_DESCRIPTION_FIELDS
+                if name not in ("platforms", "based_on_url", "based_on_note")
+            ),
             "mous",
         )
         widgets = {

@@ -102,7 +102,33 @@ class ForkQuerySet(RestrictedQuerySet):
         return self.of_member_regions(user)
 
 
-class Fork(models.Model):
+class RenderJob(models.Model):
+    """What a job of the render pipeline has, a fork or an update of one: its state and log, the claim
+    and lease of the delivery that runs it (templates_repo/leases.py), an Idempotency-Key, its times."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=ForkStatus.choices, default=ForkStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    log = models.JSONField(_("log"), default=list)
+    error = models.TextField(_("error"), blank=True)
+    # NULL, not "", when absent: the unique constraints apply only to requests that sent a key.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True)  # noqa: DJ001
+    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # While a worker renders, it holds the job until this time; a redelivered task waits for it to pass
+    # (the worker crashed) before taking over, so two deliveries never render at once.
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Fork(RenderJob):
     """A region's own copy of a template, rendered by a Celery worker into a zip archive."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -130,23 +156,10 @@ class Fork(models.Model):
         editable=False,
         help_text=_("What .lumbung.json says of the template, version, regions and catalog app."),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=ForkStatus.choices, default=ForkStatus.QUEUED, db_index=True
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    log = models.JSONField(_("log"), default=list)
-    error = models.TextField(_("error"), blank=True)
     archive = models.FileField(_("archive"), upload_to="forks/", blank=True, max_length=255)
     archive_size = models.PositiveBigIntegerField(_("archive size (bytes)"), null=True, blank=True)
     archive_sha256 = models.CharField(_("archive sha256"), max_length=64, blank=True)
     file_count = models.PositiveIntegerField(_("files"), null=True, blank=True)
-    # NULL, not "", when absent: the unique constraint below applies only to forks that sent a key.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True)  # noqa: DJ001
-    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # While a worker renders, it holds the fork until this time; a redelivered task waits for it to
-    # pass (the worker crashed) before taking over, so two deliveries never render at once.
-    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     mou = models.ForeignKey(
         MoU, verbose_name=_("MoU"), on_delete=models.SET_NULL, null=True, blank=True, related_name="forks"
     )
@@ -177,11 +190,6 @@ class Fork(models.Model):
     )
     # Set when the succeeded fork's adoption and MoU were recorded in the catalog (just after it finished).
     catalog_recorded_at = models.DateTimeField(_("recorded in the catalog at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
     objects = ForkQuerySet.as_manager()
 
     class Meta:
@@ -212,7 +220,7 @@ class TemplateUpdateQuerySet(RestrictedQuerySet):
         return self.of_member_regions(user)
 
 
-class TemplateUpdate(models.Model):
+class TemplateUpdate(RenderJob):
     """Taking a newer version of the template into a copy: a job on the fork pipeline that renders the
     copy's version and the target with the copy's context and writes the patch between them."""
 
@@ -229,28 +237,14 @@ class TemplateUpdate(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=ForkStatus.choices, default=ForkStatus.QUEUED, db_index=True
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    log = models.JSONField(_("log"), default=list)
-    error = models.TextField(_("error"), blank=True)
     patch = models.FileField(_("patch"), upload_to="updates/", blank=True, max_length=255)
     patch_size = models.PositiveBigIntegerField(_("patch size (bytes)"), null=True, blank=True)
     patch_sha256 = models.CharField(_("patch sha256"), max_length=64, blank=True)
     files = models.JSONField(_("changed files"), default=list, blank=True)
     changelog = models.TextField(_("changelog between the versions"), blank=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=100, null=True, blank=True)  # noqa: DJ001
-    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     applied_at = models.DateTimeField(
         _("applied at"), null=True, blank=True, help_text=_("When the region said the patch is applied.")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = TemplateUpdateQuerySet.as_manager()
 

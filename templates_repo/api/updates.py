@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -22,12 +22,7 @@ from .. import services
 from ..choices import ForkStatus
 from ..filtersets import UpdateFilterSet
 from ..models import TemplateUpdate
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This Idempotency-Key was used with another request."
-    default_code = "idempotency_conflict"
+from .errors import Conflict
 
 
 class UpdateRequestSerializer(serializers.Serializer):

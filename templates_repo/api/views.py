@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -27,6 +27,7 @@ from ..models import Fork, Template, TemplateVersion
 from . import compare as compare_api
 from . import fleet as fleet_api
 from . import updates
+from .errors import Conflict
 from .serializers import (
     ForkRequestSerializer,
     ForkSerializer,
@@ -35,13 +36,6 @@ from .serializers import (
     TemplateDetailSerializer,
     TemplateSerializer,
 )
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This Idempotency-Key was used with another request."
-    default_code = "idempotency_conflict"
-
 
 # The fields of a fork request that name what to fork; any other error is about the context.
 REQUEST_FIELDS = frozenset({"template", "version", "region"})

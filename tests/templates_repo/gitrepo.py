@@ -1,7 +1,9 @@
 """Real git repositories for the update tests: a region's copy as its developers keep it."""
 
 import os
+import stat
 import subprocess
+import zipfile
 from pathlib import Path
 
 IDENTITY = {
@@ -25,3 +27,25 @@ def commit_all(repo: Path, message: str) -> None:
         git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message)
+
+
+def unzip_copy(fork, target: Path) -> Path:
+    """The copy's zip unzipped with its permission bits, `git init` and committed."""
+    with zipfile.ZipFile(fork.archive.path) as archive:
+        for info in archive.infolist():
+            archive.extract(info, target)
+            mode = info.external_attr >> 16
+            if mode and not info.is_dir():
+                (target / info.filename).chmod(stat.S_IMODE(mode))
+    (root,) = target.iterdir()
+    commit_all(root, "Salinan awal")
+    return root
+
+
+def tree(root: Path) -> dict[str, tuple[bytes, bool]]:
+    """Every file under root but .git: its bytes and whether it is executable."""
+    return {
+        path.relative_to(root).as_posix(): (path.read_bytes(), bool(path.stat().st_mode & stat.S_IXUSR))
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }

@@ -14,9 +14,7 @@ Slow (each generated suite takes a few seconds), hence the marker.
 
 import json
 import shutil
-import stat
 import subprocess
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +26,7 @@ from templates_repo.services import patches
 from templates_repo.services.tools import tool_files
 from templates_repo.services.versions import COOKIECUTTERS_DIR
 from tests.conftest import member_of
-from tests.templates_repo.gitrepo import commit_all, git
+from tests.templates_repo.gitrepo import commit_all, git, tree, unzip_copy
 from tests.templates_repo.test_cookiecutters import run_generated_tests
 
 pytestmark = [pytest.mark.django_db, pytest.mark.generated]
@@ -100,28 +98,6 @@ def prepared(request, checkout, regions, media_root, api, tmp_path) -> Update:
         extra_files={**extra, **tool_files(metadata)}, limits=services.runs._limits(),
     )  # fmt: skip
     return Update(fork=fork, update=update, patch=patch, fresh=fresh)
-
-
-def unzip_copy(fork: Fork, target: Path) -> Path:
-    """The copy's zip unzipped with its permission bits, `git init` and committed."""
-    with zipfile.ZipFile(fork.archive.path) as archive:
-        for info in archive.infolist():
-            archive.extract(info, target)
-            mode = info.external_attr >> 16
-            if mode and not info.is_dir():
-                (target / info.filename).chmod(stat.S_IMODE(mode))
-    (root,) = target.iterdir()
-    commit_all(root, "Salinan awal")
-    return root
-
-
-def tree(root: Path) -> dict[str, tuple[bytes, bool]]:
-    """Every file under root but .git: its bytes and whether it is executable."""
-    return {
-        path.relative_to(root).as_posix(): (path.read_bytes(), bool(path.stat().st_mode & stat.S_IXUSR))
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
-    }
 
 
 def apply(repo: Path, patch: Path):

@@ -3,8 +3,6 @@ version; the job renders both versions and writes the patch; `git apply --3way` 
 gives the new version's files, keeping the region's own edits; bad requests are 400s with nothing saved."""
 
 import json
-import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +11,7 @@ from templates_repo.models import Fork, Template, TemplateUpdate
 from templates_repo.services import patches
 from templates_repo.services.tools import tool_files
 from tests.conftest import member_of
-from tests.templates_repo.gitrepo import commit_all, git
+from tests.templates_repo.gitrepo import git, tree, unzip_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -36,26 +34,6 @@ def copy_v1(library, developer):
     )
     assert services.fork_run(fork_id=fork.pk) == "succeeded"
     return Fork.objects.get(pk=fork.pk)
-
-
-def unzip_copy(fork: Fork, target: Path) -> Path:
-    with zipfile.ZipFile(fork.archive.path) as archive:
-        for info in archive.infolist():
-            archive.extract(info, target)
-            mode = info.external_attr >> 16
-            if mode and not info.is_dir():
-                (target / info.filename).chmod(mode & 0o777)
-    (root,) = target.iterdir()
-    commit_all(root, "Salinan awal")
-    return root
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
-    }
 
 
 def ask(api, developer, fork, **body):
