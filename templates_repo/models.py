@@ -67,6 +67,12 @@ class TemplateVersion(models.Model):
     snapshot = models.FileField(_("snapshot (zip)"), upload_to="templates/", max_length=255)
     parameters = models.JSONField(_("parameter schema"), default=list)
     changelog = models.TextField(_("changelog"), blank=True)
+    figures = models.JSONField(
+        _("reported figures"),
+        default=list,
+        blank=True,
+        help_text=_('The service figures a copy of this version reports (lumbung.json\'s "figures").'),
+    )
     parameter_changes = models.JSONField(
         _("parameter changes"),
         default=dict,
@@ -262,3 +268,76 @@ class TemplateUpdate(RenderJob):
 
     def __str__(self) -> str:
         return f"{self.fork_id}: v{self.from_version.number} -> v{self.to_version.number} ({self.status})"
+
+
+class ReportingKey(models.Model):
+    """A key with which a copy reports its service results, and nothing else: stored as a SHA-256 hash
+    (the key itself is shown once, when it is made), revocable."""
+
+    fork = models.ForeignKey(
+        Fork, verbose_name=_("copy"), on_delete=models.CASCADE, related_name="reporting_keys"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=16, help_text=_("The key's first characters."))
+    key_hash = models.CharField(_("key hash (sha256)"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reporting key")
+        verbose_name_plural = _("reporting keys")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.fork_id})"
+
+
+class ServiceReport(models.Model):
+    """One month of a copy's service results, computed by the copy from its own database (aggregates
+    only) and sent with its reporting key; sending the same month again replaces it."""
+
+    fork = models.ForeignKey(
+        Fork, verbose_name=_("copy"), on_delete=models.CASCADE, related_name="service_reports"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    figures = models.JSONField(_("figures"), default=dict)
+    version_number = models.PositiveIntegerField(
+        _("template version"), help_text=_("The version whose figures the report was checked against.")
+    )
+    key = models.ForeignKey(
+        ReportingKey,
+        verbose_name=_("reporting key"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    demo = models.BooleanField(
+        _("demo data"), default=False, editable=False, help_text=_("Invented by `make run`'s demo data.")
+    )
+    first_reported_at = models.DateTimeField(_("first reported at"), auto_now_add=True)
+    reported_at = models.DateTimeField(_("reported at"), auto_now=True)
+
+    class Meta:
+        ordering = ["fork", "-month"]
+        verbose_name = _("service report")
+        verbose_name_plural = _("service reports")
+        constraints = [
+            models.UniqueConstraint(fields=["fork", "month"], name="service_report_once_per_month"),
+        ]
+        indexes = [models.Index(fields=["month"], name="service_report_month")]
+
+    def __str__(self) -> str:
+        return f"{self.fork_id} {self.month:%Y-%m}"

@@ -13,7 +13,7 @@ from catalog import services as catalog_services
 from catalog.models import App
 from registry.models import Agency, Region
 
-from .. import changelog, rendering
+from .. import changelog, figures, rendering
 from ..models import Template, TemplateVersion
 from . import fleet
 
@@ -90,6 +90,12 @@ def _record(template: Template, folder: Path, *, number: int, content_hash: str,
             "Add it, then run sync_templates again."
         )
     parameters = rendering.parameter_schema_json(rendering.load_schema(folder))
+    try:
+        declared = figures.parse_declaration(
+            json.loads((folder / METADATA_FILE).read_text(encoding="utf-8")).get("figures")
+        )
+    except figures.DeclarationError as error:
+        raise TemplateSyncError(f"{template.slug} v{number}: {METADATA_FILE}: {error}") from error
     previous = template.versions.order_by("-number").first()
     version = TemplateVersion(
         template=template,
@@ -97,6 +103,7 @@ def _record(template: Template, folder: Path, *, number: int, content_hash: str,
         content_hash=content_hash,
         parameters=parameters,
         changelog=notes,
+        figures=declared,
         parameter_changes=changelog.parameter_changes(previous.parameters, parameters) if previous else {},
     )
     version.snapshot.save(
