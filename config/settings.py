@@ -247,6 +247,8 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/minute"),
         # A template preview renders a whole project: per user, on top of the "user" rate.
         "preview": env("API_THROTTLE_PREVIEW", default="30/minute"),
+        # A copy reports once a month (a few months at once when it catches up): per reporting key.
+        "reporting": env("API_THROTTLE_REPORTING", default="60/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -32,6 +32,7 @@ api_v1 = [
     *registry_api.urlpatterns,
     *catalog_api.urlpatterns,
     *replication_api.urlpatterns,
+    *templates_api.urlpatterns,
     path("", include(router.urls)),
 ]
 

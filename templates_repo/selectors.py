@@ -11,7 +11,7 @@ from registry.models import Region
 
 from . import rendering
 from .choices import ForkStatus
-from .models import Fork, Template, TemplateUpdate, TemplateVersion
+from .models import Fork, ServiceReport, Template, TemplateUpdate, TemplateVersion
 
 
 def template_version_get(*, template_slug: str, number: int | None = None) -> TemplateVersion | None:
@@ -190,3 +190,64 @@ def fleet_summary(template: Template) -> FleetSummary:
 def newer_versions(template: Template, *, after: int) -> QuerySet[TemplateVersion]:
     """The template's versions after `after`, newest first (what a copy at `after` can take)."""
     return template.versions.filter(number__gt=after).order_by("-number")
+
+
+def localized_figures(declaration: list[dict], language: str) -> list[dict]:
+    """A version's declared figures with their labels and units in `language` ("id" or "en")."""
+    lang = "en" if language.startswith("en") else "id"
+    out = []
+    for figure in declaration:
+        item = {
+            "key": figure["key"],
+            "label": figure["label"][lang],
+            "unit": figure.get("unit", {}).get(lang, ""),
+            "aggregate": figure["aggregate"],
+            "sla": figure.get("sla", False),
+            "of": figure.get("of", ""),
+        }
+        if "breakdown" in figure:
+            item["breakdown"] = [{"key": f"{figure['key']}.{part}", "label": labels[lang]}
+                                 for part, labels in figure["breakdown"].items()]  # fmt: skip
+        out.append(item)
+    return out
+
+
+def fork_reports(fork: Fork) -> QuerySet[ServiceReport]:
+    """A copy's reports, newest month first."""
+    return ServiceReport.objects.filter(fork=fork).order_by("-month")
+
+
+def app_results(*, app, language: str) -> dict:
+    """What the copies of `app`'s templates reported, in three queries: the figures the newest version
+    declares (labels in `language`), and per copy (succeeded, with at least one report; its region) the
+    months it reported, oldest first. A copy made as demo data says so."""
+    newest = TemplateVersion.objects.filter(template__app=app).order_by("-number", "template__slug").first()
+    reports = (
+        ServiceReport.objects.filter(fork__template__app=app, fork__status=ForkStatus.SUCCEEDED)
+        .order_by("fork__region__name", "fork_id", "month")
+        .values(
+            "fork_id", "fork__region__code", "fork__region__name", "fork__template__slug", "fork__demo",
+            "month", "figures", "demo", "version_number", "reported_at",
+        )
+    )  # fmt: skip
+    copies: dict = {}
+    months = set()
+    for row in reports:
+        copy = copies.setdefault(row["fork_id"], {
+            "region": {"code": row["fork__region__code"], "name": row["fork__region__name"]},
+            "template": row["fork__template__slug"],
+            "demo": row["fork__demo"],
+            "reports": [],
+        })  # fmt: skip
+        month = row["month"].strftime("%Y-%m")
+        months.add(month)
+        copy["demo"] = copy["demo"] or row["demo"]
+        copy["reports"].append({
+            "month": month, "figures": row["figures"], "version": row["version_number"],
+            "reported_at": row["reported_at"],
+        })  # fmt: skip
+    return {
+        "figures": localized_figures(newest.figures if newest else [], language),
+        "months": sorted(months),
+        "copies": list(copies.values()),
+    }

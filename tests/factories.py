@@ -190,3 +190,77 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Langkah {n}")
     side = "penerima"
     due_on = datetime.date(2026, 12, 31)
+
+
+# Template library ------------------------------------------------------------------------------------
+
+# A pengaduan-like declaration of the figures a copy reports (templates_repo/figures.py).
+COMPLAINT_FIGURES = [
+    {"key": "reports_received", "aggregate": "count",
+     "label": {"id": "Laporan masuk", "en": "Reports received"}, "unit": {"id": "laporan", "en": "reports"}},
+    {"key": "reports_resolved", "aggregate": "count",
+     "label": {"id": "Laporan selesai", "en": "Reports resolved"},
+     "unit": {"id": "laporan", "en": "reports"}},
+    {"key": "resolved_within_sla", "aggregate": "percentage", "of": "reports_resolved", "sla": True,
+     "label": {"id": "Selesai dalam SLA", "en": "Resolved within the SLA"}, "unit": {"id": "%", "en": "%"}},
+    {"key": "median_hours_to_resolve", "aggregate": "median_hours",
+     "label": {"id": "Median jam penyelesaian", "en": "Median hours to resolve"},
+     "unit": {"id": "jam", "en": "hours"}},
+    {"key": "reports_per_channel", "aggregate": "count",
+     "label": {"id": "Laporan per saluran", "en": "Reports per channel"},
+     "breakdown": {"web": {"id": "Situs web", "en": "Website"},
+                   "whatsapp": {"id": "WhatsApp", "en": "WhatsApp"}}},
+]  # fmt: skip
+
+
+class TemplateFactory(factory.django.DjangoModelFactory):
+    """A template record without files (what the API and the pages read of it)."""
+
+    class Meta:
+        model = "templates_repo.Template"
+
+    slug = factory.Sequence(lambda n: f"templat-uji-{n}")
+    name = factory.Sequence(lambda n: f"Templat Uji {n}")
+    description = "Templat untuk pengujian."
+    category = "pengaduan"
+    app = factory.SubFactory(AppFactory)
+    mentor_region = factory.LazyFunction(lambda: region("33.74"))
+
+
+class TemplateVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "templates_repo.TemplateVersion"
+
+    template = factory.SubFactory(TemplateFactory)
+    number = 1
+    content_hash = factory.Sequence(lambda n: f"{n:064x}")
+    snapshot = "templates/none.zip"
+    figures = factory.LazyFunction(lambda: [dict(figure) for figure in COMPLAINT_FIGURES])
+
+
+class ForkFactory(factory.django.DjangoModelFactory):
+    """A succeeded copy made directly in the database (the render is tested elsewhere)."""
+
+    class Meta:
+        model = "templates_repo.Fork"
+
+    version = factory.SubFactory(TemplateVersionFactory)
+    template = factory.LazyAttribute(lambda fork: fork.version.template)
+    region = factory.LazyFunction(lambda: region("33.25"))
+    requested_by = factory.SubFactory(UserFactory)
+    status = "succeeded"
+    context = factory.LazyFunction(lambda: {"project_slug": "pengaduan_batang"})
+
+
+class ServiceReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "templates_repo.ServiceReport"
+
+    fork = factory.SubFactory(ForkFactory)
+    month = datetime.date(2026, 10, 1)
+    version_number = factory.LazyAttribute(lambda report: report.fork.version.number)
+    figures = factory.LazyFunction(
+        lambda: {"reports_received": 120, "reports_resolved": 100, "resolved_within_sla": 85.0,
+                 "median_hours_to_resolve": 30.5, "reports_per_channel.web": 80,
+                 "reports_per_channel.whatsapp": 40}
+    )  # fmt: skip

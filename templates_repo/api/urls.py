@@ -1,7 +1,9 @@
 """The template library's API routes; config/urls.py merges every app's router into /api/v1/."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from .results import AppResultsView
 from .updates import UpdateViewSet
 from .views import ForkViewSet, TemplateViewSet
 
@@ -10,4 +12,4 @@ router.register("templates", TemplateViewSet, basename="template")
 router.register("forks", ForkViewSet, basename="fork")
 router.register("updates", UpdateViewSet, basename="update")
 
-urlpatterns = []
+urlpatterns = [path("apps/<slug:slug>/results/", AppResultsView.as_view(), name="app-results")]

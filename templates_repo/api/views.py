@@ -26,6 +26,7 @@ from ..filtersets import ForkFilterSet
 from ..models import Fork, Template, TemplateVersion
 from . import compare as compare_api
 from . import fleet as fleet_api
+from . import results as results_api
 from . import updates
 from .errors import Conflict
 from .serializers import (
@@ -211,6 +212,47 @@ class ForkViewSet(
         """Ask for the patch that takes this copy to a newer version of its template (an asynchronous job:
         follow the update at its `Location`, then download its patch)."""
         return updates.request_update(self, request, self.get_object())
+
+    @extend_schema(methods=["GET"], **results_api.RESULTS_SCHEMA["get"])
+    @extend_schema(methods=["POST"], **results_api.RESULTS_SCHEMA["post"])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        authentication_classes=results_api.RESULTS_AUTHENTICATION,
+        permission_classes=[],
+        throttle_classes=results_api.RESULTS_THROTTLES,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def results(self, request, pk=None):
+        """A copy's monthly service results: reported with the copy's reporting key, read by its members."""
+        return results_api.results(self, request, pk)
+
+    @extend_schema(methods=["GET"], **results_api.KEYS_SCHEMA["get"])
+    @extend_schema(methods=["POST"], **results_api.KEYS_SCHEMA["post"])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="reporting-keys",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def reporting_keys(self, request, pk=None):
+        """The keys with which this copy reports its results (made by its region's developers, editors
+        and administrators; each shown once)."""
+        return results_api.reporting_keys(self, request, self.get_object())
+
+    @extend_schema(request=None, responses={204: None})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"reporting-keys/(?P<key_id>[0-9]+)",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def revoke_reporting_key(self, request, pk=None, key_id=None):
+        """Revoke a reporting key: the copy reporting with it gets 401 from then on."""
+        return results_api.revoke_key(self, request, self.get_object(), key_id)
 
     @extend_schema(
         request=None,

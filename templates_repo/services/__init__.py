@@ -16,10 +16,12 @@ One concern a module, re-exported here (`from templates_repo import services`, t
 - `fleet`: the e-mail to the regions whose copies are behind when a new version is recorded
   (`fleet_version_published`, `fleet_notify_new_version`);
 - `updates`: taking a newer template version into a copy (`update_request`, `update_run`,
-  `update_mark_applied`), a job on the same pipeline as a fork.
+  `update_mark_applied`), a job on the same pipeline as a fork;
+- `results`: the service results a copy reports back and the keys it reports with
+  (`reporting_key_create`, `reporting_key_revoke`, `service_report_submit`).
 """
 
-from . import catalog_record, contexts, fleet, forks, patches, preview, runs, updates, versions
+from . import catalog_record, contexts, fleet, forks, patches, preview, results, runs, updates, versions
 from .catalog_record import fork_record_in_catalog
 from .compare import version_compare
 from .contexts import LOCKED_KEYS, REGION_KEYS, ContextError, fork_context, region_defaults
@@ -36,6 +38,13 @@ from .forks import (
     request_fingerprint,
 )
 from .preview import PREVIEW_LIMITS, Preview, fork_preview
+from .results import (
+    ReportRefused,
+    reporting_key_authenticate,
+    reporting_key_create,
+    reporting_key_revoke,
+    service_report_submit,
+)
 from .runs import ForkHeld, fork_fail_unexpectedly, fork_metadata, fork_run
 from .updates import (
     UPDATE_TASK,
@@ -68,6 +77,7 @@ __all__ = [
     "ForkHeld",
     "IdempotencyConflict",
     "Preview",
+    "ReportRefused",
     "TemplateSyncError",
     "catalog_record",
     "contexts",
@@ -91,8 +101,13 @@ __all__ = [
     "patches",
     "preview",
     "region_defaults",
+    "reporting_key_authenticate",
+    "reporting_key_create",
+    "reporting_key_revoke",
     "request_fingerprint",
+    "results",
     "runs",
+    "service_report_submit",
     "template_dir_of",
     "template_sync",
     "update_fail_unexpectedly",

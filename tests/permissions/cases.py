@@ -16,7 +16,7 @@ from catalog.models import Adoption, App
 from registry.models import MoU, StudyVisit
 from templates_repo import services as template_services
 from templates_repo.choices import ForkStatus
-from templates_repo.models import Fork, TemplateUpdate
+from templates_repo.models import Fork, ReportingKey, ServiceReport, TemplateUpdate
 from tests import factories
 
 HOME, OTHER, THIRD = "33.25", "64.74", "33.74"  # Batang, Bontang, Semarang
@@ -383,4 +383,39 @@ def update_applied(client, status):
     response = client.post(f"/api/v1/updates/{update.pk}/applied/")
     fork.refresh_from_db()
     assert (fork.current_version_id == update.to_version_id) == changed(status)
+    return response
+
+
+# A copy's service results: its region's developers, editors and admins manage its reporting keys; the
+# results themselves are sent with a key, never by a signed-in user (tests/templates_repo/test_results.py).
+
+
+def _copy_with_key():
+    fork = factories.ForkFactory(region=factories.region(HOME))
+    key, _raw = template_services.reporting_key_create(
+        user=factories.StaffFactory(username="keymaker"), fork=fork
+    )
+    return fork, key
+
+
+def reporting_key_create(client, status):
+    fork = factories.ForkFactory(region=factories.region(HOME))
+    response = client.post(f"/api/v1/forks/{fork.pk}/reporting-keys/", {"name": "server"}, format="json")
+    assert ReportingKey.objects.filter(fork=fork).exists() == changed(status)
+    return response
+
+
+def reporting_key_revoke(client, status):
+    fork, key = _copy_with_key()
+    response = client.delete(f"/api/v1/forks/{fork.pk}/reporting-keys/{key.pk}/")
+    key.refresh_from_db()
+    assert (key.revoked_at is not None) == changed(status)
+    return response
+
+
+def results_report(client, status):
+    fork, _key = _copy_with_key()
+    body = {"month": "2026-10", "figures": {"reports_received": 1}}
+    response = client.post(f"/api/v1/forks/{fork.pk}/results/", body, format="json")
+    assert ServiceReport.objects.exists() == changed(status)
     return response

@@ -102,6 +102,19 @@ TABLE = {
         "/templat/<slug>/",
         expect(anonymous=302, other=400, viewer=400, developer=302, editor=302, staff=302),
     ),
+    # A copy's reporting keys: its region's developers, editors and admins, or staff. Its results are
+    # sent with a key only: a signed-in user without one is refused whatever the role.
+    "reporting_key_create": (
+        "POST",
+        "/api/v1/forks/{id}/reporting-keys/",
+        expect(other=404, developer=201, editor=201, staff=201),
+    ),
+    "reporting_key_revoke": (
+        "DELETE",
+        "/api/v1/forks/{id}/reporting-keys/{key_id}/",
+        expect(other=404, developer=204, editor=204, staff=204),
+    ),
+    "results_report": ("POST", "/api/v1/forks/{id}/results/", expect(editor=403, staff=403)),
     # Replication (registry.permissions.REPLICATION_RULES; cases in replication_cases.py). HOME plays the
     # side that acts: penerima (request, phase, evaluation, plan, ask, close), asal (accept, decline,
     # contacts, sessions, answer) or fasilitator; `*_by_penerima` rows are the other side's writes.
