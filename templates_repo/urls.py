@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import pages as views
+from .views import results as result_views
 from .views import updates as update_views
 
 app_name = "templates_repo"
@@ -12,6 +13,12 @@ urlpatterns = [
     path("templat/<slug:slug>/salinan/", views.TemplateFleetView.as_view(), name="template-fleet"),
     path("salinan/<uuid:pk>/", views.ForkDetailView.as_view(), name="fork-detail"),
     path("salinan/<uuid:pk>/unduh/", views.fork_archive, name="fork-archive"),
+    path("salinan/<uuid:pk>/kunci-laporan/", result_views.reporting_key_create, name="reporting-key-create"),
+    path(
+        "salinan/<uuid:pk>/kunci-laporan/<int:key_id>/cabut/",
+        result_views.reporting_key_revoke,
+        name="reporting-key-revoke",
+    ),
     path("salinan/<uuid:pk>/perbarui/", update_views.update_create, name="update-create"),
     path("pembaruan/<uuid:pk>/", update_views.update_detail, name="update-detail"),
     path("pembaruan/<uuid:pk>/update.patch", update_views.update_patch, name="update-patch"),

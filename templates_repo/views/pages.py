@@ -20,7 +20,7 @@ from ..choices import ForkStatus
 from ..filtersets import FleetFilterSet
 from ..forms import ForkForm
 from ..models import Fork, Template
-from . import updates
+from . import results, updates
 
 
 class TemplateListView(ListView):
@@ -107,6 +107,7 @@ class ForkDetailView(LoginRequiredMixin, DetailView):
             kwargs["may_update"] = permissions.may(
                 self.request.user, permissions.Action.ADOPT, [self.object.region_id]
             )
+            kwargs.update(results.results_section(self.request, self.object))
         return super().get_context_data(
             running=status in (ForkStatus.QUEUED, ForkStatus.RUNNING),
             succeeded=status == ForkStatus.SUCCEEDED,
