@@ -7,7 +7,7 @@ from catalog.models import App
 from registry.panels import register_panel
 from replication.models import Replication
 
-from . import selectors
+from . import result_panels, selectors
 from .models import Fork
 
 
@@ -41,6 +41,11 @@ def workspace_forks(request, region) -> dict:
 
 
 def register() -> None:
+    register_panel(
+        "catalog:app-detail:results",
+        template="templates_repo/panels/app_results.html",
+        context=result_panels.app_results,
+    )
     register_panel(
         "catalog:app-detail", template="templates_repo/panels/app_templates.html", context=app_templates
     )
