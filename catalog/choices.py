@@ -101,3 +101,8 @@ class ImportJobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
+
+
+# The licence of an app whose licence nobody knows yet (the demo's apps: no story names one). Pages say
+# "Licence unknown"; the licence filter's choices leave it out.
+UNKNOWN_LICENSE = "LicenseRef-tidak-diketahui"

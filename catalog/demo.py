@@ -15,6 +15,7 @@ from registry.models import Agency, MoU, Region
 
 from . import services
 from .choices import (
+    UNKNOWN_LICENSE,
     AdoptionStage,
     AppCategory,
     DevelopmentStatus,
@@ -25,7 +26,6 @@ from .choices import (
 )
 from .models import App
 
-UNKNOWN_LICENSE = "LicenseRef-tidak-diketahui"
 MOU_EVENT = datetime.date(2018, 9, 25)
 KOMPAS_DAY = datetime.date(2019, 10, 3)
 
@@ -68,7 +68,7 @@ def _apps() -> list[dict]:
                 "features_en": ["e-planning", "e-budgeting", "e-delivery", "Integrated information services"],
                 "based_on_note": "Ganjar Pranowo: «Saya belajar ini dari Bu Risma Surabaya dan saya kembangkan "
                 "sesuai kebutuhan Jateng. Makanya ndak usah malu mencontoh, kalau Sumut mau meniru, silahkan "
-                "saja.» Berita tidak menyebut nama sistem asal di Surabaya.",
+                "saja.»",
                 "source": f"{kompas}; {bontang}",
             },
         },
@@ -343,7 +343,7 @@ def load() -> list[str]:
         stage=AdoptionStage.PLANNED,
         since=MOU_EVENT,
         evidence_note="Bupati Wihaji saat penandatanganan MoU: «besar harapan kami, aplikasi bisa copy paste dan "
-        "dibimbing». Berita tidak menyebut aplikasi mana yang akan direplikasi.",
+        "dibimbing».",
         source=SOURCES["radar-batang"],
     )
     return [f"{len(apps)} apps", "3 covered by the Batang-Semarang MoU", "1 planned reuse"]

@@ -16,7 +16,14 @@ from django.utils.translation import get_language
 from registry.models import MoU, MoUParty, Region
 
 from .cache import cached
-from .choices import AdoptionStage, AppCategory, DevelopmentStatus, SmartCityDimension, SpbeType
+from .choices import (
+    UNKNOWN_LICENSE,
+    AdoptionStage,
+    AppCategory,
+    DevelopmentStatus,
+    SmartCityDimension,
+    SpbeType,
+)
 from .filtersets import AppFilterSet
 from .models import Adoption, AdoptionEvent, App
 
@@ -34,6 +41,7 @@ LIST_FIELDS = (
     "spbe_type",
     "status",
     "short_description",
+    "short_description_en",
     "license",
     "has_template",
     "adoption_count",
@@ -140,6 +148,8 @@ def _labelled_facets(data: Mapping) -> dict[str, list[dict]]:
         facets[facet] = [
             {"value": value, "label": str(labels.get(value) or names.get(value) or value), "count": n}
             for value, n in rows
+            # "Licence unknown" is no licence to choose (its apps stay in every other facet's counts).
+            if not (facet == "license" and value == UNKNOWN_LICENSE)
         ]
     return facets
 

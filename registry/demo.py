@@ -1,7 +1,8 @@
 """Demo data from the five news stories in shared/seeds/. Every record names its story; nothing invented.
 
 Where a story leaves something out (an MoU number, a visit's exact day), the field stays empty or is
-marked as imprecise, and the note says so.
+marked as imprecise (a date's precision); why is said in a comment here, never in a public field: notes
+are what the story says.
 """
 
 import datetime
@@ -85,8 +86,7 @@ def load() -> list[str]:
         delegation_size=90,
         purpose="Belajar smart city ke Pemkot Semarang sekaligus menandatangani MoU; mengunjungi ruang "
         "Pelayanan Informasi Publik (PIP) dan Command Centre Diskominfo Kota Semarang.",
-        notes="Berita menyebut «sekitar 90» jajaran OPD dan pihak terkait. Pemkab Batang saat itu mengelola "
-        "105 aplikasi.",
+        notes="Sekitar 90 jajaran OPD dan pihak terkait ikut. Pemkab Batang saat itu mengelola 105 aplikasi.",
     )
     services.visit_upsert_by_source(
         source=f"{SOURCES['jpnn-bontang']}; {SOURCES['tribun-bontang']}",
@@ -100,8 +100,9 @@ def load() -> list[str]:
         delegation_size=None,  # "sejumlah kepala dinas": no number given
         purpose="Studi banding penerapan smart city di Kota Semarang, lalu bertemu Gubernur Jawa Tengah "
         "Ganjar Pranowo di kantor Provinsi Jawa Tengah.",
-        notes="Tanggal tidak disebut dalam berita; bulan November 2021 disimpulkan dari berita terkait di "
-        "halaman yang sama (varian Omicron, HUT KORPRI). Saran Ganjar: siapkan SDM dulu, mulai dari "
+        # The story gives no date; November 2021 is inferred from the related stories on its page (the
+        # Omicron variant, KORPRI's anniversary), hence the month precision.
+        notes="Saran Ganjar: siapkan SDM dulu, mulai dari "
         "menangkap laporan masyarakat; Jateng punya GRMS (e-planning, e-budgeting, e-delivery) dan kanal "
         "pengaduan seperti Laporgub.",
     )

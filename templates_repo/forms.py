@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config import languages
 from registry.models import Region
 
 from .rendering import Parameter, text_limit
@@ -30,7 +31,9 @@ class ForkForm(forms.Form):
             if parameter.name in LOCKED_KEYS:
                 continue  # taken from the chosen region and the template's mentor
             initial = initial_context.get(parameter.name, parameter.default)
-            label = parameter.label or parameter.name
+            # Prompts come from the template's cookiecutter.json, in Indonesian only: marked as such on
+            # a page in another language.
+            label = languages.indonesian(parameter.label) if parameter.label else parameter.name
             if parameter.type == "boolean":
                 field = forms.BooleanField(label=label, required=False, initial=bool(initial))
             elif parameter.type == "integer":
@@ -47,7 +50,7 @@ class ForkForm(forms.Form):
                     else forms.TextInput(attrs=attrs)
                 )
                 field = forms.CharField(label=label, initial=initial, widget=widget)
-            field.help_text = parameter.help
+            field.help_text = languages.indonesian(parameter.help) if parameter.help else ""
             if parameter.name == "agencies" and "agencies" not in initial_context:
                 field.help_text = _(
                     "A suggestion from the template: Lumbung knows fewer than %(count)d agencies of this "

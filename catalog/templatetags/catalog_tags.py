@@ -1,4 +1,10 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from catalog.choices import UNKNOWN_LICENSE
+from config import languages
 
 register = template.Library()
 
@@ -30,3 +36,40 @@ def is_selected(selected: dict, key_value: str) -> bool:
 @register.simple_tag
 def pair(key, value) -> str:
     return f"{key}={value}"
+
+
+@register.filter
+def licence(value: str):
+    """An app's licence as people read it: its SPDX expression, or "Licence unknown"."""
+    if not value or value == UNKNOWN_LICENSE:
+        return format_html('<span class="meta">{}</span>', _("Licence unknown"))
+    return format_html("<code>{}</code>", value)
+
+
+# Units a service figure is recorded in (in Indonesian, as the sources give them), in the page's language.
+FIGURE_UNITS = {
+    "jam": _lazy("hours"),
+    "hari": _lazy("days"),
+    "menit": _lazy("minutes"),
+    "bulan": _lazy("months"),
+    "tahun": _lazy("years"),
+    "laporan": _lazy("reports"),
+    "orang": _lazy("people"),
+    "desa": _lazy("villages"),
+    "persen": "%",
+    "rupiah": "Rupiah",
+}
+
+
+@register.filter
+def figure_unit(unit: str):
+    """A figure's unit in the page's language: as recorded on an Indonesian page; elsewhere Lumbung's word
+    for it, or the recorded unit marked as Indonesian."""
+    if not unit or languages.page_is_in_record_language():
+        return unit or ""
+    known = FIGURE_UNITS.get(unit.strip().lower())
+    if known is not None:
+        return str(known)
+    if not any(character.isalpha() for character in unit):
+        return unit  # a symbol (%, m², ...)
+    return languages.indonesian(unit)

@@ -2,7 +2,11 @@
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.defaultfilters import linebreaks_filter
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+
+from config import languages
 
 register = template.Library()
 
@@ -34,3 +38,37 @@ def fuzzy_date(value, precision: str = "day") -> str:
     if precision == "month":
         return date_format(value, "F Y")
     return date_format(value, "j F Y")
+
+
+# Text in the page's language (config/languages.py) -------------------------------------------------
+
+
+@register.simple_tag
+def localized(obj, field: str, block: bool = False):
+    """`{% localized app "short_description" %}`: the English twin on an English page, else the
+    Indonesian (marked as such on a page in another language); `block=True` renders paragraphs."""
+    value, fallback = languages.localized_value(obj, field)
+    if block:
+        rendered = linebreaks_filter(value or "", autoescape=True)
+        return languages.indonesian(rendered, block=True) if fallback else rendered
+    return languages.indonesian(value) if fallback else conditional_escape(value or "")
+
+
+@register.simple_tag
+def localized_list(obj, field: str) -> dict:
+    """`{% localized_list app "features" as features %}`: {"items": [...], "marked": fallback}."""
+    value, fallback = languages.localized_value(obj, field)
+    return {"items": value or [], "marked": fallback}
+
+
+@register.filter
+def indonesian(text, arg: str = ""):
+    """Text that exists only in Indonesian (a template's prompt, a figure's label): marked as such on a
+    page in another language. `|indonesian:"block"` for text rendered as paragraphs."""
+    return languages.indonesian(text, block=arg == "block")
+
+
+@register.simple_tag
+def indonesian_marker():
+    """The visible "(Bahasa Indonesia)" on a page in another language; nothing on an Indonesian page."""
+    return "" if languages.page_is_in_record_language() else languages.marker()
