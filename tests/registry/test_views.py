@@ -109,3 +109,21 @@ def test_region_page_constant_queries(client, regions):
         factories.StudyVisitFactory(visiting_region=factories.region(code), host_codes=("33.74",))
         factories.AgencyFactory(region=factories.region("33.74"))
     assert count() == before
+
+
+def test_region_list_paginates_keeping_its_filters(client, regions):
+    page = client.get("/wilayah/", {"province": "33"})
+    assert len(page.context["object_list"]) == 25  # Jawa Tengah and its 35 regencies and cities
+    assert page.context["paginator"].num_pages == 2
+    assert 'href="?province=33&amp;page=2"' in page.text
+    second = client.get("/wilayah/", {"province": "33", "page": 2})
+    assert len(second.context["object_list"]) == 11
+    assert 'href="?province=33&amp;page=1"' in second.text
+
+
+def test_table_cells_carry_their_column_names_for_phones(client, demo_like):
+    regions_page = client.get("/wilayah/", {"search": "semarang"}).text
+    for label in ("Kode", "Nama", "Jenis", "Provinsi"):
+        assert f'<td data-label="{label}">' in regions_page
+    mou = client.get(f"/mou/{demo_like.pk}/").text
+    assert '<td data-label="Wilayah">' in mou and '<td data-label="Ditandatangani oleh">' in mou
