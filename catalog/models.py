@@ -194,7 +194,8 @@ class AppContact(models.Model):
 
 
 class ServiceFigure(models.Model):
-    """A measured figure about an app's service, with when it was measured and where it comes from."""
+    """A figure about an app's service entered by hand, with when it was measured, where it comes from and
+    who entered it (the figures a copy reports itself are templates_repo.ServiceReport)."""
 
     app = models.ForeignKey(App, verbose_name=_("app"), on_delete=models.CASCADE, related_name="figures")
     metric = models.CharField(_("metric"), max_length=20, choices=FigureMetric.choices)
@@ -206,6 +207,16 @@ class ServiceFigure(models.Model):
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     measured_on = models.DateField(_("measured on"))
     source = models.CharField(_("source"), max_length=600, blank=True)
+    # Figures typed in (the API, the app form, the admin) say who typed them; a copy's own reports are
+    # templates_repo.ServiceReport, kept apart.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["app", "metric", "-measured_on"]

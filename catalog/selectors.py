@@ -25,7 +25,7 @@ from .choices import (
     SpbeType,
 )
 from .filtersets import AppFilterSet
-from .models import Adoption, AdoptionEvent, App
+from .models import Adoption, AdoptionEvent, App, ServiceFigure
 
 LIST_FIELDS = (
     "id",
@@ -169,7 +169,7 @@ def app_detail_queryset() -> QuerySet[App]:
         "owner_region", "owner_province", "owner_agency", "based_on", "based_on__owner_region", "created_by"
     ).prefetch_related(
         "contacts",
-        "figures",
+        Prefetch("figures", queryset=ServiceFigure.objects.select_related("entered_by")),
         "screenshots",
         Prefetch(
             "adoptions",

@@ -131,12 +131,18 @@ class FigureValueField(serializers.DecimalField):
 
 
 class FigureSerializer(serializers.ModelSerializer):
+    """A figure entered by hand (what a copy reports itself is at /api/v1/apps/{slug}/results/)."""
+
     metric = serializers.ChoiceField(choices=FigureMetric.choices)
     value = FigureValueField(max_digits=14, decimal_places=2, allow_null=True, required=False)
+    entered_by = serializers.CharField(
+        source="entered_by.username", read_only=True, default=None, allow_null=True,
+        help_text="Who entered the figure (null for the demo's figures from the news stories).",
+    )  # fmt: skip
 
     class Meta:
         model = ServiceFigure
-        fields = ("metric", "label", "value", "value_text", "unit", "measured_on", "source")
+        fields = ("metric", "label", "value", "value_text", "unit", "measured_on", "source", "entered_by")
 
 
 class AdoptionEventSerializer(serializers.ModelSerializer):

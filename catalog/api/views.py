@@ -150,7 +150,9 @@ class AppViewSet(viewsets.ModelViewSet):
         permissions.check_source_change(request.user, new=data.get("source"), current=app.source)
         figures = _figures(data.pop("figures")) if "figures" in data else None
         contacts = _contacts(data.pop("contacts")) if "contacts" in data else None
-        services.app_update(app=app, figures=figures, contacts=contacts, mous=data.pop("mous", None), **data)
+        services.app_update(
+            app=app, figures=figures, contacts=contacts, mous=data.pop("mous", None), by=request.user, **data
+        )
         app = selectors.app_detail_queryset().get(pk=app.pk)
         return Response(AppDetailSerializer(app, context=self.get_serializer_context()).data)
 

@@ -187,23 +187,23 @@ def app_validate_mous(app: App, mous: Sequence[MoU] | None) -> None:
         )
 
 
-def _save(app: App, figures, contacts, mous) -> App:
+def _save(app: App, figures, contacts, mous, by=None) -> App:
     """Check and save `app` with the related rows given (None: keep them), then the search index and
     the cache."""
     _validate_lineage(app)
     app_validate_mous(app, mous)
     app.full_clean()
     app.save()
-    _save_related(app, figures, contacts, mous)
+    _save_related(app, figures, contacts, mous, by)
     app_refresh_search(app_ids=[app.pk])
     catalog_changed()
     return app
 
 
-def _save_related(app: App, figures, contacts, mous) -> None:
+def _save_related(app: App, figures, contacts, mous, by=None) -> None:
     if figures is not None:
         app.figures.all().delete()
-        rows = [ServiceFigure(app=app, **vars(figure)) for figure in figures]
+        rows = [ServiceFigure(app=app, entered_by=by, **vars(figure)) for figure in figures]
         for row in rows:
             row.full_clean()
         ServiceFigure.objects.bulk_create(rows)
@@ -232,7 +232,7 @@ def app_create(
     _apply(app, fields)
     if not app.slug:
         app.slug = unique_slug(app.name)
-    return _save(app, figures, contacts, mous)
+    return _save(app, figures, contacts, mous, created_by)
 
 
 @transaction.atomic
@@ -242,11 +242,13 @@ def app_update(
     figures: Sequence[FigureInput] | None = None,
     contacts: Sequence[ContactInput] | None = None,
     mous: Sequence[MoU] | None = None,
+    by=None,
     **fields,
 ) -> App:
-    """Change an app; figures, contacts and MoUs, when given, replace the old ones."""
+    """Change an app; figures, contacts and MoUs, when given, replace the old ones (figures entered `by`
+    the user making the change)."""
     _apply(app, fields)
-    return _save(app, figures, contacts, mous)
+    return _save(app, figures, contacts, mous, by)
 
 
 def apps_changed(*, app_ids: Sequence[int]) -> None:
