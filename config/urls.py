@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -36,7 +38,18 @@ api_v1 = [
     path("", include(router.urls)),
 ]
 
+
+class FaviconView(RedirectView):
+    """`/favicon.ico`, which browsers ask for by themselves: the site's SVG icon (pages link it too)."""
+
+    permanent = False  # the static file's name changes with its content
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("lumbung/favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
