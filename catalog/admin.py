@@ -1,10 +1,16 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.uploads import ServedFileInput
+from registry.admin import MoUAdmin, MoUPartyInline
+from registry.forms import MoUPartyInlineFormSet
+from registry.models import MoU
 
 from . import services
 from .admin_import import import_urls
@@ -138,3 +144,82 @@ class AdoptionAdmin(SimpleHistoryAdmin):
 
 
 admin.site.register(ServiceFigure, list_display=("app", "metric", "value", "value_text", "measured_on"))
+
+
+# The MoU form of the registry's admin gains the apps an MoU covers (App.mous, declared here in the catalog):
+# the registry knows nothing of apps, so the catalog registers the MoU admin again with the field.
+
+
+class MoUCoveredAppsForm(forms.ModelForm):
+    """The MoU form with the apps it covers (searched like the app list: by name, slug or owner region)."""
+
+    apps = forms.ModelMultipleChoiceField(
+        queryset=App.objects.select_related("owner_region"),
+        required=False,
+        label=_("Apps covered"),
+        help_text=_("Apps of the parties that this MoU covers."),
+        # The autocomplete of App.mous's through table's "app": the app list's own search.
+        widget=AutocompleteSelectMultiple(App.mous.through._meta.get_field("app"), admin.site),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["apps"].initial = list(self.instance.apps.all())
+
+    def clean(self):
+        cleaned = super().clean()
+        # The party inline checks the apps against the parties it is given (CoveredAppsPartyFormSet).
+        self.instance._covered_apps = list(cleaned.get("apps") or [])
+        return cleaned
+
+
+class CoveredAppsPartyFormSet(MoUPartyInlineFormSet):
+    """The parties, also checked against the apps the form covers: only apps of a party (the API's rule,
+    services.app_validate_mous)."""
+
+    def clean(self):
+        super().clean()
+        apps = getattr(self.instance, "_covered_apps", None)
+        if not apps or any(self.errors) or self.non_form_errors():
+            return
+        parties = {
+            form.cleaned_data["region"].code
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("region")
+        }
+        foreign = [app for app in apps if app.owner_region_id not in parties]
+        if foreign:
+            raise ValidationError(
+                [
+                    _("%(app)s belongs to %(region)s, which is not a party to this MoU.")
+                    % {"app": app.name, "region": app.owner_region.name}
+                    for app in foreign
+                ]
+            )
+
+
+class CoveredAppsPartyInline(MoUPartyInline):
+    formset = CoveredAppsPartyFormSet
+
+
+class MoUWithAppsAdmin(MoUAdmin):
+    form = MoUCoveredAppsForm
+    inlines = (CoveredAppsPartyInline,)
+    fieldsets = (*MoUAdmin.fieldsets, (_("Apps covered"), {"fields": ("apps",)}))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        mou = form.instance
+        chosen, current = set(form.cleaned_data["apps"]), set(mou.apps.all())
+        # Through App.mous, so that each app's history records the change (m2m_changed).
+        for app in chosen - current:
+            app.mous.add(mou)
+        for app in current - chosen:
+            app.mous.remove(mou)
+        if chosen != current:
+            services.apps_changed(app_ids=[app.pk for app in chosen ^ current])
+
+
+admin.site.unregister(MoU)
+admin.site.register(MoU, MoUWithAppsAdmin)

@@ -129,6 +129,9 @@ class MoUAdmin(SimpleHistoryAdmin):
         (None, {"fields": ("document", "source", "created_by", "created_at", "updated_at")}),
     )
 
+    class Media:
+        css = {"all": ("registry/admin-mou.css",)}
+
     def get_queryset(self, request):
         return (
             super()
