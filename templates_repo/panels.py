@@ -55,6 +55,11 @@ def register() -> None:
         context=replication_forks,
     )
     register_panel(
+        "replication:replication-detail",
+        template="templates_repo/panels/replication_reports.html",
+        context=result_panels.replication_reports,
+    )
+    register_panel(
         "registry:workspace",
         template="templates_repo/panels/workspace_forks.html",
         context=workspace_forks,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.errors import form_errors
@@ -143,8 +144,9 @@ def update_applied(request, pk):
 class CompareForm(forms.Form):
     """Two versions of a template to compare (`?dari=1&ke=2`)."""
 
-    dari = forms.TypedChoiceField(label=_("From version"), coerce=int)
-    ke = forms.TypedChoiceField(label=_("To version"), coerce=int)
+    # Lazy: a class attribute is made once, at import, before any page's language is active.
+    dari = forms.TypedChoiceField(label=gettext_lazy("From version"), coerce=int)
+    ke = forms.TypedChoiceField(label=gettext_lazy("To version"), coerce=int)
 
     def __init__(self, *args, numbers: list[int], **kwargs):
         super().__init__(*args, **kwargs)

@@ -40,3 +40,10 @@ def test_english_fork_form_marks_the_prompts(client, library):
     html = client.get("/templat/pengaduan/").text
     assert 'for="id_p_sla_hours"><span lang="id">Batas waktu' in html.replace("\n", "")
     assert "For region" in html
+
+
+def test_english_compare_page_labels_its_fields_in_english(client, library):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/templat/pengaduan/banding/").text
+    assert "From version" in html and "To version" in html
+    assert "Dari versi" not in html
