@@ -65,3 +65,10 @@ def register() -> None:
         context=workspace_forks,
         order=200,
     )
+    for page in ("registry:region-detail", "registry:workspace"):
+        register_panel(
+            page,
+            template="templates_repo/panels/region_results.html",
+            context=result_panels.region_results,
+            order=250,
+        )
