@@ -109,7 +109,19 @@ def workspace_replications(request, region) -> dict:
     }
 
 
+def region_replications(request, region) -> dict | None:
+    """The region page's replications per side with their phase; nothing when it has none."""
+    context = workspace_replications(request, region)
+    return context if any(replications for _side, replications in context["replication_sides"]) else None
+
+
 def register() -> None:
+    register_panel(
+        "registry:region-detail",
+        template="replication/panels/region_replications.html",
+        context=region_replications,
+        order=150,
+    )
     register_panel(
         "registry:workspace:todo", template="replication/panels/workspace_todo.html", context=workspace_todo
     )

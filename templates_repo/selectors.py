@@ -251,3 +251,31 @@ def app_results(*, app, language: str) -> dict:
         "months": sorted(months),
         "copies": list(copies.values()),
     }
+
+
+REGION_RESULT_MONTHS = 12
+
+
+def region_results(*, region, language: str) -> list[dict]:
+    """What the region's copies reported in their last months, per copy (two queries): the template, its
+    declared figures that are not split into parts (labels in `language`), and the months, newest first."""
+    reports = list(
+        ServiceReport.objects.filter(fork__region=region, fork__status=ForkStatus.SUCCEEDED)
+        .select_related("fork__template", "fork__version", "fork__current_version")
+        .order_by("fork__template__name", "fork_id", "-month")
+    )
+    copies: dict = {}
+    for report in reports:
+        copy = copies.get(report.fork_id)
+        if copy is None:
+            version = report.fork.current_version or report.fork.version
+            figures = [f for f in localized_figures(version.figures, language) if "breakdown" not in f]
+            copy = copies[report.fork_id] = {
+                "fork": report.fork, "template": report.fork.template, "figures": figures, "months": [],
+            }  # fmt: skip
+        if len(copy["months"]) < REGION_RESULT_MONTHS:
+            copy["months"].append(
+                {"month": report.month, "demo": report.demo,
+                 "cells": [(f["label"], report.figures.get(f["key"])) for f in copy["figures"]]}
+            )  # fmt: skip
+    return list(copies.values())

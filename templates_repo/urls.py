@@ -19,6 +19,11 @@ urlpatterns = [
         result_views.reporting_key_revoke,
         name="reporting-key-revoke",
     ),
+    path(
+        "replikasi/<int:pk>/angka-dari-laporan/",
+        result_views.evaluation_from_reports,
+        name="evaluation-from-reports",
+    ),
     path("salinan/<uuid:pk>/perbarui/", update_views.update_create, name="update-create"),
     path("pembaruan/<uuid:pk>/", update_views.update_detail, name="update-detail"),
     path("pembaruan/<uuid:pk>/update.patch", update_views.update_patch, name="update-patch"),

@@ -18,13 +18,15 @@ One concern a module, re-exported here (`from templates_repo import services`, t
 - `updates`: taking a newer template version into a copy (`update_request`, `update_run`,
   `update_mark_applied`), a job on the same pipeline as a fork;
 - `results`: the service results a copy reports back and the keys it reports with
-  (`reporting_key_create`, `reporting_key_revoke`, `service_report_submit`).
+  (`reporting_key_create`, `reporting_key_revoke`, `service_report_submit`);
+- `evaluation`: a replication's evaluation figures taken from its copy's reports (`evaluation_from_reports`).
 """
 
 from . import catalog_record, contexts, fleet, forks, patches, preview, results, runs, updates, versions
 from .catalog_record import fork_record_in_catalog
 from .compare import version_compare
 from .contexts import LOCKED_KEYS, REGION_KEYS, ContextError, fork_context, region_defaults
+from .evaluation import evaluation_from_reports
 from .fleet import NEW_VERSION_TASK, fleet_notify_new_version, fleet_version_published
 from .forks import (
     IdempotencyConflict,
@@ -81,6 +83,7 @@ __all__ = [
     "TemplateSyncError",
     "catalog_record",
     "contexts",
+    "evaluation_from_reports",
     "fleet",
     "fleet_notify_new_version",
     "fleet_version_published",

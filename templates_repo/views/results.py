@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry import permissions
+from replication.models import Replication
 
 from .. import selectors, services
 from ..models import Fork, ReportingKey
@@ -86,3 +87,25 @@ def reporting_key_revoke(request, pk, key_id):
         raise PermissionDenied(services.results.key_permission_message()) from exc
     messages.success(request, _("The key %(prefix)s… is revoked.") % {"prefix": key.prefix})
     return _back(fork)
+
+
+@require_POST
+@login_required
+def evaluation_from_reports(request, pk):
+    """The replication page's "use these figures": back to its evaluation, or with the errors shown."""
+    replication = get_object_or_404(Replication, pk=pk)
+    try:
+        services.evaluation_from_reports(
+            user=request.user,
+            replication=replication,
+            before=request.POST.get("before", ""),
+            after=request.POST.get("after", ""),
+        )
+    except PermissionDenied as exc:
+        raise PermissionDenied(_("Only the recipient region's editors and administrators evaluate.")) from exc
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The evaluation now has the figures the copy reported."))
+    return redirect(f"{replication.get_absolute_url()}#evaluasi")

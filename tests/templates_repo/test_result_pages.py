@@ -70,3 +70,23 @@ def test_a_copy_whose_version_declares_no_figures_says_how_to_get_them(client, r
     client.force_login(member_of(BATANG, "developer"))
     html = page(client, old)
     assert "kunci-laporan" not in html and 'id="hasil-layanan"' in html
+
+
+def test_the_region_page_and_workspace_show_what_its_copies_report(client, copy):
+    for month in (9, 10):
+        factories.ServiceReportFactory(fork=copy, month=datetime.date(2026, month, 1))
+    region_page = client.get("/wilayah/33.25/").content.decode()
+    assert 'id="hasil-layanan-daerah"' in region_page and "Oktober 2026" in region_page
+    assert f"chart-region-results-{copy.pk.hex[:8]}" in region_page and "Laporan masuk" in region_page
+    client.force_login(member_of(BATANG, "viewer"))
+    workspace = client.get("/wilayah-saya/33.25/").content.decode()
+    assert 'id="hasil-layanan-daerah"' in workspace
+    assert 'id="hasil-layanan-daerah"' not in client.get("/wilayah/64.74/").content.decode()
+
+
+def test_the_region_page_shows_its_replications_with_their_phase(client, regions):
+    replication = factories.ReplicationFactory(penerima=factories.region(BATANG))
+    html = client.get("/wilayah/33.25/").content.decode()
+    assert 'id="region-replications-title"' in html and replication.get_absolute_url() in html
+    assert f"phase-{replication.phase}" in html
+    assert 'id="region-replications-title"' not in client.get("/wilayah/64.74/").content.decode()
