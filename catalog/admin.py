@@ -23,8 +23,11 @@ class ContactInline(admin.TabularInline):
 
 
 class FigureInline(admin.TabularInline):
+    """Figures entered by hand: who entered (or last changed) one is recorded, not typed."""
+
     model = ServiceFigure
     extra = 0
+    readonly_fields = ("entered_by",)
 
 
 class ScreenshotInline(admin.TabularInline):
@@ -110,6 +113,11 @@ class AppAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is ServiceFigure:
+            for figure_form in formset.forms:
+                if figure_form.has_changed() and figure_form.instance is not None:
+                    figure_form.instance.entered_by = request.user
+            return super().save_formset(request, form, formset, change)
         if formset.model is not Adoption:
             return super().save_formset(request, form, formset, change)
         # Adoptions through their service, like the adoption's own admin page: on the region's behalf,
@@ -143,7 +151,14 @@ class AdoptionAdmin(SimpleHistoryAdmin):
         services.adoption_save_on_behalf(adoption=obj, recorded_by=request.user)
 
 
-admin.site.register(ServiceFigure, list_display=("app", "metric", "value", "value_text", "measured_on"))
+@admin.register(ServiceFigure)
+class ServiceFigureAdmin(admin.ModelAdmin):
+    list_display = ("app", "metric", "value", "value_text", "measured_on", "entered_by")
+    readonly_fields = ("entered_by",)
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 # The MoU form of the registry's admin gains the apps an MoU covers (App.mous, declared here in the catalog):

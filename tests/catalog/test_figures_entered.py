@@ -23,3 +23,15 @@ def test_a_figure_typed_in_through_the_api_records_who_and_shows_it(api, client,
     assert figure["entered_by"] == "editor-batang" and figure["source"] == FIGURE["source"]
     page = client.get(app.get_absolute_url()).content.decode()
     assert "editor-batang" in page and "Laporan tahunan Diskominfo 2026" in page
+
+
+def test_a_figure_typed_in_the_admin_records_the_staff_member(client, regions, admin_user):
+    app = factories.AppFactory(slug="lapor-admin")
+    client.force_login(admin_user)
+    answer = client.post(
+        "/admin/catalog/servicefigure/add/",
+        {"app": app.pk, "metric": "sla_hours", "value": "72", "unit": "jam", "measured_on": "2026-11-01",
+         "source": "Diskominfo"},
+    )  # fmt: skip
+    assert answer.status_code == 302, answer.content[:2000]
+    assert ServiceFigure.objects.get(app=app).entered_by == admin_user
