@@ -206,7 +206,7 @@ def localized_figures(declaration: list[dict], language: str) -> list[dict]:
             "of": figure.get("of", ""),
         }
         if "breakdown" in figure:
-            item["breakdown"] = [{"key": f"{figure['key']}.{part}", "label": labels[lang]}
+            item["breakdown"] = [{"key": f"{figure['key']}.{part}", "label": f"{item['label']}: {labels[lang]}"}
                                  for part, labels in figure["breakdown"].items()]  # fmt: skip
         out.append(item)
     return out

@@ -264,7 +264,10 @@ def test_an_apps_results_give_one_line_per_copy_in_the_pages_language(api, regio
     assert [copy["region"]["name"] for copy in body["copies"]] == ["Kabupaten Batang", "Kota Bontang"]
     assert [item["month"] for item in body["copies"][0]["reports"]] == ["2026-09", "2026-10"]
     assert body["figures"][0]["label"] == "Reports received"
-    assert body["figures"][4]["breakdown"][1] == {"key": "reports_per_channel.whatsapp", "label": "WhatsApp"}
+    assert body["figures"][4]["breakdown"][1] == {
+        "key": "reports_per_channel.whatsapp",
+        "label": "Reports per channel: WhatsApp",
+    }
     indonesian = api.get(url, HTTP_ACCEPT_LANGUAGE="id").json()
     assert indonesian["figures"][0]["label"] == "Laporan masuk"
     assert api.get("/api/v1/apps/no-such-app/results/").status_code == 404
