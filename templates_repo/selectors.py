@@ -206,8 +206,10 @@ def localized_figures(declaration: list[dict], language: str) -> list[dict]:
             "of": figure.get("of", ""),
         }
         if "breakdown" in figure:
-            item["breakdown"] = [{"key": f"{figure['key']}.{part}", "label": f"{item['label']}: {labels[lang]}"}
-                                 for part, labels in figure["breakdown"].items()]  # fmt: skip
+            item["breakdown"] = [
+                {"key": f"{figure['key']}.{part}", "label": f"{item['label']}: {labels[lang]}"}
+                for part, labels in figure["breakdown"].items()
+            ]
         out.append(item)
     return out
 
