@@ -12,3 +12,4 @@ class CatalogConfig(AppConfig):
         from . import panels
 
         panels.register()
+        panels.register_home()

@@ -47,3 +47,20 @@ def register() -> None:
     register_panel(
         "registry:workspace", template="catalog/panels/workspace_apps.html", context=workspace_apps, order=300
     )
+
+
+# The home page (registry:home) ----------------------------------------------------------------------
+
+HOME_APPS = 6
+
+
+def home_apps(request, _page=None) -> dict:
+    """The apps most reused by other regions (their adoptions), most first: one query on an index."""
+    from .choices import SortOrder  # here: this block was added after the module's imports
+
+    apps = selectors.app_filterset({"ordering": SortOrder.MOST_ADOPTED}).qs.filter(adoption_count__gt=0)
+    return {"most_reused_apps": list(apps.select_related("owner_region")[:HOME_APPS])}
+
+
+def register_home() -> None:
+    register_panel("registry:home", template="catalog/panels/home_apps.html", context=home_apps, order=100)

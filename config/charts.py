@@ -124,9 +124,11 @@ def tile_map_chart(
     csv_url: str = "",
     description: str = "",
     measure_label: str = "",
+    measure: int = 0,
 ) -> Chart:
     """A tile-grid map: cells {code, name, short, row, col, url, values: [one per measure]}; the chart
-    shows one measure at a time (a select switches), the table all of them, a row per cell."""
+    shows one measure at a time (`measure` first; a select switches), the table all of them, a row per
+    cell."""
     data = {
         "kind": "tilemap",
         "title": title,
@@ -134,6 +136,7 @@ def tile_map_chart(
         "cells": list(cells),
         "measures": list(measures),
         "measureLabel": measure_label or _("Show"),
+        "measure": measure,
         "rows": rows,
         "cols": cols,
     }

@@ -9,17 +9,21 @@ object; each app answers for its own data and queries.
 
 Pages that take panels (name: where the panels go):
 
-- ``registry:region-detail``: after the region's figures (catalog: the apps it built and uses).
+- ``registry:home``: the home page, under the search box (object: None; catalog: the most reused apps;
+  templates_repo: the newest copies and replications, then the national figures with a chart).
+- ``registry:region-detail``: after the region's figures (catalog: the apps it built and uses;
+  templates_repo: a chart of what it built and reuses, per category).
 - ``registry:mou-detail``: after the parties (catalog: the apps the MoU covers).
 - ``catalog:app-detail``: under the app's title (templates_repo: the "spin up a copy" button).
 - ``catalog:app-detail:contacts``: in "Who to ask" (replication: the app's mentor contacts).
 - ``catalog:app-detail:replications``: after "Who uses it" (replication: the mentoring offer, the app's
-  replications with their outcome, public answers).
+  replications with their outcome, public answers; templates_repo: its reuse over time and on the map).
 - ``replication:replication-detail``: at the end of a replication's page (templates_repo: its copies).
 - ``registry:workspace:todo``: in "Waiting for you" of a region's workspace (replication: requests,
   open questions, action items due; catalog: adoptions to confirm).
 - ``registry:workspace``: after it (replication: the region's replications per side; templates_repo:
-  all its copies, by page; catalog: its apps and "add our app").
+  all its copies, by page; catalog: its apps and "add our app"; templates_repo: the chart of what it
+  built and reuses).
 
 Why a registry and not template inheritance: with ``{% extends %}`` the higher app must also own the
 view that picks its template, which is how the same URL came to be registered twice; and two higher

@@ -12,6 +12,7 @@ class TemplatesRepoConfig(AppConfig):
         from . import panels
 
         panels.register()
+        panels.register_charts()
         # The tasks, registered in every process: the services queue them by name, and a registered task is
         # sent as itself (run in place when CELERY_TASK_ALWAYS_EAGER is set).
         from . import tasks  # noqa: F401

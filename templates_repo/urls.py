@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import dashboard as dashboard_views
 from .views import pages as views
 from .views import results as result_views
 from .views import updates as update_views
@@ -28,4 +29,6 @@ urlpatterns = [
     path("pembaruan/<uuid:pk>/", update_views.update_detail, name="update-detail"),
     path("pembaruan/<uuid:pk>/update.patch", update_views.update_patch, name="update-patch"),
     path("pembaruan/<uuid:pk>/diterapkan/", update_views.update_applied, name="update-applied"),
+    path("dasbor/", dashboard_views.DashboardView.as_view(), name="dashboard"),
+    path("cari/", dashboard_views.SearchView.as_view(), name="search"),
 ]

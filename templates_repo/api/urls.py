@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .results import AppResultsView
+from .stats import StatsViewSet
 from .updates import UpdateViewSet
 from .views import ForkViewSet, TemplateViewSet
 
@@ -11,5 +12,6 @@ router = SimpleRouter()
 router.register("templates", TemplateViewSet, basename="template")
 router.register("forks", ForkViewSet, basename="fork")
 router.register("updates", UpdateViewSet, basename="update")
+router.register("stats", StatsViewSet, basename="stats")
 
 urlpatterns = [path("apps/<slug:slug>/results/", AppResultsView.as_view(), name="app-results")]

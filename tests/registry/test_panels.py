@@ -58,7 +58,17 @@ def test_a_page_without_panels_renders_nothing_and_other_pages_panels_stay_out(p
 def test_the_higher_apps_register_their_panels_on_the_lower_apps_pages():
     registered = {page: [p.template for p in panels.panels_for(page)] for page in panels._panels}
     assert registered == {
-        "registry:region-detail": ["catalog/panels/region_apps.html"],
+        "registry:home": [
+            "catalog/panels/home_apps.html",
+            "templates_repo/panels/home_newest.html",
+            "templates_repo/panels/home_figures.html",
+        ],
+        "registry:region-detail": [
+            "catalog/panels/region_apps.html",
+            "replication/panels/region_replications.html",
+            "templates_repo/panels/region_chart.html",
+            "templates_repo/panels/region_results.html",
+        ],
         "registry:mou-detail": ["catalog/panels/mou_apps.html"],
         "registry:workspace:todo": [
             "replication/panels/workspace_todo.html",
@@ -67,13 +77,22 @@ def test_the_higher_apps_register_their_panels_on_the_lower_apps_pages():
         "registry:workspace": [
             "replication/panels/workspace_replications.html",
             "templates_repo/panels/workspace_forks.html",
+            "templates_repo/panels/region_results.html",
             "catalog/panels/workspace_apps.html",
+            "templates_repo/panels/region_chart.html",
         ],
         "catalog:app-detail": [
             "templates_repo/panels/app_templates.html",
             "replication/panels/app_request.html",
         ],
         "catalog:app-detail:contacts": ["replication/panels/app_contacts.html"],
-        "catalog:app-detail:replications": ["replication/panels/app_replications.html"],
-        "replication:replication-detail": ["templates_repo/panels/replication_forks.html"],
+        "catalog:app-detail:replications": [
+            "replication/panels/app_replications.html",
+            "templates_repo/panels/app_charts.html",
+        ],
+        "catalog:app-detail:results": ["templates_repo/panels/app_results.html"],
+        "replication:replication-detail": [
+            "templates_repo/panels/replication_forks.html",
+            "templates_repo/panels/replication_reports.html",
+        ],
     }

@@ -513,7 +513,9 @@ def test_app_page_links_its_template_and_the_form_forks(client, library, develop
     assert form.status_code == 200 and 'name="p_sla_hours"' in form.text
     # The renderer's limits, not the form's own: 200 characters of text, 2,000 for the agencies.
     assert 'maxlength="200"' in form.text and 'maxlength="2000"' in form.text
-    assert "<td>boolean</td><td>ya</td>" in form.text  # a boolean default in words, not Python's True
+    # A boolean default in words, not Python's True (its type in words too: tests/templates_repo/
+    # test_template_languages.py).
+    assert '<td data-label="Bawaan">ya</td>' in form.text and "<td>boolean</td>" not in form.text
     response = client.post(
         "/templat/pengaduan/",
         {

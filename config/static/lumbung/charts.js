@@ -124,27 +124,38 @@
     return option;
   }
 
+  // Each province a square: the side fits the width (at most 56 px), the element's height follows it.
+  function tileSide(spec, el) {
+    return Math.max(12, Math.min(56, Math.floor(el.clientWidth / spec.cols)));
+  }
+
   function tilemapOption(spec, el, measure) {
     var option = baseOption(spec, el);
     var cols = [], rows = [], i;
     for (i = 0; i < spec.cols; i++) cols.push(i);
     for (i = 0; i < spec.rows; i++) rows.push(i);
     var values = spec.cells.map(function (c) { return c.values[measure] || 0; });
-    var small = narrow(el);
+    var side = tileSide(spec, el);
+    var largest = Math.max.apply(null, values.concat([0]));
     option.legend.show = false;
-    option.grid = { left: 2, right: 2, top: 2, bottom: 40 };
+    option.grid = {
+      left: Math.max(0, Math.floor((el.clientWidth - side * spec.cols) / 2)),
+      top: 0,
+      width: side * spec.cols,
+      height: side * spec.rows,
+    };
     option.xAxis = { type: "category", data: cols, show: false };
     option.yAxis = { type: "category", data: rows, show: false, inverse: true };
     option.visualMap = {
       min: 0,
-      max: Math.max.apply(null, values.concat([1])),
+      max: Math.max(largest, 1),
       calculable: false,
       orient: "horizontal",
       left: "center",
       bottom: 0,
-      itemHeight: small ? 120 : 180,
+      itemHeight: side < 30 ? 120 : 180,
       itemWidth: 12,
-      text: [format(Math.max.apply(null, values.concat([0]))), "0"],
+      text: [format(largest), "0"],
       inRange: { color: ["#eef1f5", "#e9c58f", "#8a5a1f"] },
     };
     option.tooltip.formatter = function (p) {
@@ -153,18 +164,25 @@
     option.series = [{
       type: "heatmap",
       name: spec.measures[measure],
-      itemStyle: { borderColor: "#fff", borderWidth: 2 },
+      itemStyle: { borderColor: "#fff", borderWidth: side < 30 ? 1 : 2 },
       label: {
+        // A short name and the number where a square has room; the number alone on a phone.
         show: true,
-        fontSize: small ? 8 : 10,
-        lineHeight: small ? 10 : 12,
-        formatter: function (p) { return p.data.short + "\n" + format(p.data.value[2]); },
+        fontSize: side < 30 ? 9 : 10,
+        lineHeight: 12,
+        formatter: function (p) {
+          return side < 44 ? format(p.data.value[2]) : p.data.short + "\n" + format(p.data.value[2]);
+        },
       },
       data: spec.cells.map(function (c) {
         return { name: c.name, short: c.short, url: c.url, value: [c.col, c.row, c.values[measure] || 0] };
       }),
     }];
     return option;
+  }
+
+  function sizeTilemap(spec, el) {
+    el.style.height = tileSide(spec, el) * spec.rows + 48 + "px";
   }
 
   function measureSwitch(el, spec, chart) {
@@ -182,7 +200,9 @@
       option.textContent = name;
       select.appendChild(option);
     });
+    select.value = String(spec.measure || 0);
     select.addEventListener("change", function () {
+      el.setAttribute("data-chart-measure", select.value);
       chart.setOption(tilemapOption(spec, el, Number(select.value)), { notMerge: true });
     });
     wrap.appendChild(label);
@@ -195,10 +215,14 @@
     if (!island) return;
     var spec = JSON.parse(island.textContent);
     if (spec.empty) return; // the server wrote "no data yet" instead
+    if (spec.kind === "tilemap") sizeTilemap(spec, el);
     var chart = echarts.init(el, null, { renderer: "canvas" });
     var option;
     if (spec.kind === "graph") option = graphOption(spec, el);
-    else if (spec.kind === "tilemap") option = tilemapOption(spec, el, 0);
+    else if (spec.kind === "tilemap") {
+      el.setAttribute("data-chart-measure", String(spec.measure || 0));
+      option = tilemapOption(spec, el, spec.measure || 0);
+    }
     else option = seriesOption(spec, el);
     chart.setOption(option);
     if (spec.kind === "graph" || spec.kind === "tilemap") {
@@ -212,7 +236,7 @@
     el.setAttribute("data-chart-count", String(
       spec.kind === "graph" ? spec.nodes.length : spec.kind === "tilemap" ? spec.cells.length : spec.series.length
     ));
-    return chart;
+    return { chart: chart, el: el, spec: spec };
   }
 
   var charts = [];
@@ -225,8 +249,8 @@
     pending.forEach(function (el) { el.setAttribute("data-chart-started", "true"); });
     loadECharts(pending[0].getAttribute("data-echarts-src")).then(function (echarts) {
       pending.forEach(function (el) {
-        var chart = draw(el, echarts);
-        if (chart) charts.push(chart);
+        var drawn = draw(el, echarts);
+        if (drawn) charts.push(drawn);
       });
     });
   }
@@ -235,7 +259,17 @@
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
     resizing = setTimeout(function () {
-      charts.forEach(function (chart) { chart.resize(); });
+      charts.forEach(function (drawn) {
+        var spec = drawn.spec;
+        if (spec.kind === "tilemap") {
+          sizeTilemap(spec, drawn.el);
+          drawn.chart.resize();
+          var measure = Number(drawn.el.getAttribute("data-chart-measure") || 0);
+          drawn.chart.setOption(tilemapOption(spec, drawn.el, measure), { notMerge: true });
+        } else {
+          drawn.chart.resize();
+        }
+      });
     }, 150);
   });
 
