@@ -25,15 +25,26 @@ The package, one concern a module (each imports only the ones listed before it):
   limit of one parameter's text (`text_limit`) that forms take from it;
 - ``sandbox``: the Jinja environment and the budget of files, bytes and time (RenderError,
   RenderLimitExceeded, RenderCancelled);
-- ``render``: the renderer itself;
-- ``archive``: zip writing, checking and extraction (ArchiveError).
+- ``compiled``: a template's files read once per render, and the code Jinja compiles them to, kept per
+  process by content hash and sandbox settings (an LRU over versions);
+- ``render``: the renderer itself, into memory (``render_tree``) and then a folder (``render_template``);
+- ``archive``: zip writing (a render zipped in memory: ``render_archive``), checking and extraction
+  (ArchiveError).
 
 Callers use the names below: ``from templates_repo import rendering`` then ``rendering.render_template``.
 """
 
-from .archive import ArchiveError, ArchiveInfo, archive_directory, check_archive, extract_archive
+from .archive import (
+    ArchiveError,
+    ArchiveInfo,
+    RenderedArchive,
+    archive_directory,
+    check_archive,
+    extract_archive,
+    render_archive,
+)
 from .context import LONG_TEXT_LIMITS, MAX_TEXT_LENGTH, check_mapping, text_limit, validate_context
-from .render import RenderResult, render_template
+from .render import RenderedTree, RenderResult, render_template, render_tree
 from .sandbox import DEFAULT_LIMITS, RenderCancelled, RenderError, RenderLimitExceeded, RenderLimits
 from .schema import (
     CONFIG_FILE,
@@ -63,6 +74,8 @@ __all__ = [
     "RenderLimitExceeded",
     "RenderLimits",
     "RenderResult",
+    "RenderedArchive",
+    "RenderedTree",
     "TemplateDefinitionError",
     "archive_directory",
     "check_archive",
@@ -70,7 +83,9 @@ __all__ = [
     "extract_archive",
     "load_schema",
     "parameter_schema_json",
+    "render_archive",
     "render_template",
+    "render_tree",
     "template_content_hash",
     "text_limit",
     "validate_context",

@@ -1,11 +1,13 @@
 """Zip archives of rendered projects and template snapshots: writing, checking and extracting them.
 
-No entry may be absolute, climb out with ``..`` or be a link, when written as when read.
+No entry may be absolute, climb out with ``..`` or be a link, when written as when read. A fork's archive
+is rendered and zipped in memory (`render_archive`): nothing of it touches the disk before it is stored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -16,8 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from django.utils.translation import gettext as _
+
+from .render import RenderedTree, render_tree
+from .sandbox import DEFAULT_LIMITS, RenderLimits
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,66 @@ def archive_directory(
     return ArchiveInfo(
         size=archive_path.stat().st_size, sha256=digest.hexdigest(), file_count=len(files) + len(extras)
     )
+
+
+@dataclass(frozen=True)
+class RenderedArchive:
+    """A project rendered and zipped in memory: the zip's bytes, what `archive_directory` would say of
+    it, and the rendered files (relative to the project folder, without the extra files)."""
+
+    data: bytes
+    info: ArchiveInfo
+    files: list[str]
+    total_bytes: int
+
+
+def render_archive(
+    template_dir: Path,
+    context: Mapping[str, Any],
+    *,
+    limits: RenderLimits = DEFAULT_LIMITS,
+    extra_files: Mapping[str, bytes] = MappingProxyType({}),
+) -> RenderedArchive:
+    """`render_template` then `archive_directory` with `extra_files`, the same files and checks, without
+    writing the project or the zip to disk. Raises what both raise."""
+    tree = render_tree(template_dir, context, limits=limits)
+    data, info = zip_tree(tree, extra_files=extra_files)
+    return RenderedArchive(data=data, info=info, files=sorted(tree.files), total_bytes=tree.total_bytes)
+
+
+def zip_tree(
+    tree: RenderedTree, *, extra_files: Mapping[str, bytes] = MappingProxyType({})
+) -> tuple[bytes, ArchiveInfo]:
+    """The zip `archive_directory` would write for the rendered project `tree` (every entry dated now)."""
+    prefix = tree.root_name
+    _check_member_name(prefix)
+    members: dict[str, tuple[bytes, int]] = {}
+    for relative, (data, mode) in tree.files.items():
+        member = f"{prefix}/{relative}"
+        _check_member_name(member)
+        members[member] = (data, stat.S_IFREG | mode)
+    for name, data in extra_files.items():
+        member = f"{prefix}/{name}"
+        _check_member_name(member)
+        if member in members:
+            raise ArchiveError(_("%(path)s is already in the folder.") % {"path": member})
+        members[member] = (bytes(data), stat.S_IFREG | 0o644)
+    folders = [f"{prefix}/{relative}/" for relative in tree.empty_dirs()]
+    now = _zip_now()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in sorted([*members, *folders]):
+            info = zipfile.ZipInfo(member, date_time=now)
+            if member in members:
+                data, mode = members[member]
+                info.external_attr = mode << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data)
+            else:
+                info.external_attr = ((stat.S_IFDIR | 0o755) << 16) | 0x10  # 0x10: MS-DOS directory
+                archive.writestr(info, b"")
+    data = buffer.getvalue()
+    return data, ArchiveInfo(size=len(data), sha256=hashlib.sha256(data).hexdigest(), file_count=len(members))
 
 
 def check_archive(archive_path: Path) -> None:

@@ -1,7 +1,10 @@
-"""The renderer: a template folder and a validated context into a project folder, as cookiecutter would.
+"""The renderer: a template folder and a validated context into a project, as cookiecutter would make it.
 
-Every path component is rendered and checked on its own, every file is created (never overwritten, never
-through a link) inside the output folder, and a failed render leaves nothing behind.
+The project is rendered in memory first (`render_tree`): every path component rendered and checked on its
+own, limits counted as it grows. `render_template` then writes it into a new folder (every file created,
+never overwritten, never through a link, inside the output folder; a failed render leaves nothing behind);
+`archive.render_archive` zips it without touching the disk. Jinja compiles each version's files once per
+process (`compiled`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ import fnmatch
 import io
 import os
 import shutil
-import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from typing import Any
 import jinja2
 from django.utils.translation import gettext as _
 
+from . import compiled
 from .sandbox import DEFAULT_LIMITS, Budget, GuardedSandbox, RenderError, RenderLimits
 from .schema import TemplateSpec, read_template
 
@@ -30,6 +33,22 @@ class RenderResult:
     root: Path
     files: list[str]
     total_bytes: int
+
+
+@dataclass
+class RenderedTree:
+    """A rendered project in memory: its folder's name, its files (path relative to that folder ->
+    bytes and permission bits) and its folders (relative paths)."""
+
+    root_name: str
+    files: dict[str, tuple[bytes, int]] = field(default_factory=dict)
+    dirs: set[str] = field(default_factory=set)
+    total_bytes: int = 0
+
+    def empty_dirs(self) -> list[str]:
+        """The folders with nothing in them (what a zip of the folder lists as folder entries)."""
+        parents = {path.rpartition("/")[0] for path in (*self.files, *self.dirs)}
+        return sorted(self.dirs - parents)
 
 
 def render_template(
@@ -60,69 +79,90 @@ def render_template(
     fails (sandbox violation, undefined variable, syntax error, unsafe path, existing output folder) and
     RenderLimitExceeded past a limit. On any error, the project folder is removed.
     """
-    budget = Budget(limits)
-    spec = read_template(Path(template_dir))
-    values = dict(context)
-    environment = GuardedSandbox(
-        budget,
-        loader=jinja2.FileSystemLoader([spec.project_dir, spec.template_dir / "templates"]),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+    spec = read_template(Path(template_dir))  # a template refused leaves not even `out_dir` behind
     out_root = Path(out_dir)
     out_root.mkdir(parents=True, exist_ok=True)
     out_root = out_root.resolve(strict=True)
-    renderer = _Renderer(spec, environment, values, budget, out_root)
-    root_name = renderer.render_name(spec.project_dir.name, spec.project_dir.name)
-    if not root_name:
-        raise RenderError(_("The project folder name renders empty."))
-    root = out_root / root_name
+    tree = _render(spec, context, limits)
+    root = out_root / tree.root_name
     if os.path.lexists(root):
-        raise RenderError(_("The output folder %(name)s already exists.") % {"name": root_name})
+        raise RenderError(_("The output folder %(name)s already exists.") % {"name": tree.root_name})
     os.mkdir(root)
     try:
-        renderer.render_dir(spec.project_dir, "", root, root_name)
+        _write_tree(tree, root, out_root)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
-    return RenderResult(root=root, files=sorted(renderer.written), total_bytes=budget.bytes)
+    return RenderResult(root=root, files=sorted(tree.files), total_bytes=tree.total_bytes)
+
+
+def render_tree(
+    template_dir: Path, context: Mapping[str, Any], *, limits: RenderLimits = DEFAULT_LIMITS
+) -> RenderedTree:
+    """The project `render_template` would write, in memory (same rendering, checks and limits)."""
+    return _render(read_template(Path(template_dir)), context, limits)
+
+
+def _render(spec: TemplateSpec, context: Mapping[str, Any], limits: RenderLimits) -> RenderedTree:
+    budget = Budget(limits)
+    source = compiled.read_files(spec.template_dir, max_file_bytes=limits.max_file_bytes)
+    environment = GuardedSandbox(
+        budget, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False
+    )
+    project = spec.project_dir.name
+    cache = compiled.CACHE
+    loader = compiled.VersionLoader(
+        source, (project, "templates"), cache.version(source.content_hash, environment.compile_key()), cache
+    )
+    environment.loader = loader
+    renderer = _Renderer(spec, source, environment, loader, dict(context), budget)
+    root_name = renderer.render_name(project, project)
+    if not root_name:
+        raise RenderError(_("The project folder name renders empty."))
+    renderer.tree.root_name = root_name
+    renderer.render_dir(project, "", "", root_name)
+    renderer.tree.total_bytes = budget.bytes
+    return renderer.tree
 
 
 @dataclass
 class _Renderer:
     spec: TemplateSpec
+    source: compiled.TemplateFiles
     environment: GuardedSandbox
+    loader: compiled.VersionLoader
     values: dict[str, Any]
     budget: Budget
-    out_root: Path
-    written: list[str] = field(default_factory=list)
+    tree: RenderedTree = field(default_factory=lambda: RenderedTree(""))
 
-    def render_dir(self, source: Path, relative: str, destination: Path, shown: str) -> None:
+    def render_dir(self, source: str, relative: str, destination: str, shown: str) -> None:
         """Render the folder `source` (at `relative` in the project template) into `destination`."""
-        for entry in sorted(os.scandir(source), key=lambda item: item.name):
+        for entry, is_dir in self.source.children[source]:
             self.budget.check_time()
-            entry_relative = f"{relative}/{entry.name}" if relative else entry.name
+            entry_source = f"{source}/{entry}"
+            entry_relative = f"{relative}/{entry}" if relative else entry
             copy_only = self._copy_only(entry_relative)
-            name = self.render_name(entry.name, f"{shown}/{entry.name}")
-            if entry.is_dir(follow_symlinks=False):
+            name = self.render_name(entry, f"{shown}/{entry}")
+            if is_dir:
                 if not name:
                     raise RenderError(
-                        _("The folder name %(path)s renders empty.") % {"path": f"{shown}/{entry.name}"}
+                        _("The folder name %(path)s renders empty.") % {"path": f"{shown}/{entry}"}
                     )
                 child = self._make_dir(destination, name)
                 if copy_only:
-                    self._copy_dir(Path(entry.path), child, f"{shown}/{name}")
+                    self._copy_dir(entry_source, child)
                 else:
-                    self.render_dir(Path(entry.path), entry_relative, child, f"{shown}/{name}")
+                    self.render_dir(entry_source, entry_relative, child, f"{shown}/{name}")
             elif name:  # a file whose name renders empty is skipped, as in cookiecutter
-                self._render_file(Path(entry.path), entry_relative, destination, name, copy_only)
+                self._render_file(entry_source, entry_relative, _join(destination, name), copy_only)
 
     def render_name(self, raw: str, shown: str) -> str:
         """One rendered path component ("" for an empty name); RenderError if it is unsafe."""
         self.budget.current = shown
         if "{" in raw:
-            name = self._render(lambda: self.environment.from_string(raw).render(cookiecutter=self.values))
+            name = self._render(
+                lambda: self.loader.name_template(self.environment, raw).render(cookiecutter=self.values)
+            )
         else:
             name = raw  # nothing to render: Jinja would return it unchanged
         if name and _unsafe_component(name):
@@ -136,13 +176,11 @@ class _Renderer:
         # fnmatch, as cookiecutter does: "*" also matches "/", so "app/templates/*" covers the whole tree.
         return any(fnmatch.fnmatch(relative, pattern) for pattern in self.spec.copy_without_render)
 
-    def _render_file(self, source: Path, relative: str, folder: Path, name: str, copy_only: bool) -> None:
-        destination = folder / name
-        shown = self._shown(destination)
-        self.budget.current = shown
-        info = os.lstat(source)
-        self.budget.check_file_size(info.st_size)
-        data = source.read_bytes()
+    def _render_file(self, source: str, relative: str, destination: str, copy_only: bool) -> None:
+        self.budget.current = self._shown(destination)
+        file = self.source.files[source]
+        self.budget.check_file_size(file.size)
+        data = self.source.read(source)
         if not copy_only and b"\0" not in data:
             try:
                 data.decode("utf-8")
@@ -150,7 +188,7 @@ class _Renderer:
                 pass  # binary: copied as it is, like cookiecutter's binaryornot check
             else:
                 data = self._render_text(relative, data)
-        self._write(destination, data, info.st_mode)
+        self._write(destination, data, file.mode)
 
     def _render_text(self, relative: str, data: bytes) -> bytes:
         template = self._render(lambda: self.environment.get_template(relative))
@@ -197,59 +235,70 @@ class _Renderer:
                 _("Rendering %(path)s failed: %(error)s") % {"path": shown, "error": exc}
             ) from exc
 
-    def _copy_dir(self, source: Path, destination: Path, shown: str) -> None:
+    def _copy_dir(self, source: str, destination: str) -> None:
         """Copy a _copy_without_render folder: names and contents as they are, like shutil.copytree."""
-        for entry in sorted(os.scandir(source), key=lambda item: item.name):
+        for entry, is_dir in self.source.children[source]:
             self.budget.check_time()
-            if _unsafe_component(entry.name):
+            if _unsafe_component(entry):
                 message = _("%(name)r is not a safe file or folder name.")
-                raise RenderError(message % {"name": entry.name[:100]})
-            if entry.is_dir(follow_symlinks=False):
-                child = self._make_dir(destination, entry.name)
-                self._copy_dir(Path(entry.path), child, f"{shown}/{entry.name}")
+                raise RenderError(message % {"name": entry[:100]})
+            if is_dir:
+                self._copy_dir(f"{source}/{entry}", self._make_dir(destination, entry))
             else:
-                target = destination / entry.name
+                target = _join(destination, entry)
                 self.budget.current = self._shown(target)
-                info = os.lstat(entry.path)
-                self.budget.check_file_size(info.st_size)
-                self._write(target, Path(entry.path).read_bytes(), info.st_mode)
+                file = self.source.files[f"{source}/{entry}"]
+                self.budget.check_file_size(file.size)
+                self._write(target, self.source.read(f"{source}/{entry}"), file.mode)
 
-    def _make_dir(self, parent: Path, name: str) -> Path:
+    def _make_dir(self, parent: str, name: str) -> str:
         if not name or _unsafe_component(name):
             raise RenderError(_("%(name)r is not a safe folder name.") % {"name": name[:100]})
-        path = parent / name
-        self._check_inside(path)
-        try:
-            os.mkdir(path)
-        except FileExistsError as exc:
+        path = _join(parent, name)
+        if path in self.tree.dirs or path in self.tree.files:
             raise RenderError(
                 _("Two template folders render to the same path %(path)s.") % {"path": self._shown(path)}
-            ) from exc
+            )
+        self.tree.dirs.add(path)
         return path
 
-    def _write(self, path: Path, data: bytes, source_mode: int) -> None:
+    def _write(self, path: str, data: bytes, source_mode: int) -> None:
         self.budget.add_file(len(data))
-        self._check_inside(path)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        try:
-            descriptor = os.open(path, flags, 0o600)
-        except FileExistsError as exc:
+        if path in self.tree.files or path in self.tree.dirs:
             raise RenderError(
                 _("Two template files render to the same path %(path)s.") % {"path": self._shown(path)}
-            ) from exc
+            )
+        # Cookiecutter copies the template file's mode (shutil.copymode); special bits are dropped.
+        self.tree.files[path] = (data, source_mode & 0o777)
+
+    def _shown(self, path: str) -> str:
+        return f"{self.tree.root_name}/{path}"
+
+
+def _write_tree(tree: RenderedTree, root: Path, out_root: Path) -> None:
+    """Write a rendered project into the new, empty folder `root` (inside `out_root`)."""
+    for relative in sorted(tree.dirs):  # a folder sorts before what it holds
+        path = root / relative
+        _check_inside(path, out_root)
+        os.mkdir(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for relative, (data, mode) in tree.files.items():
+        path = root / relative
+        _check_inside(path, out_root)
+        descriptor = os.open(path, flags, 0o600)
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-            # Cookiecutter copies the template file's mode (shutil.copymode); special bits are dropped.
-            os.fchmod(handle.fileno(), stat.S_IMODE(source_mode) & 0o777)
-        self.written.append(self._shown(path).split("/", 1)[1])
+            os.fchmod(handle.fileno(), mode)
 
-    def _check_inside(self, path: Path) -> None:
-        # Components are already checked; resolving the parent also catches a symlink swapped in meanwhile.
-        if not path.parent.resolve().is_relative_to(self.out_root) or path.is_symlink():
-            raise RenderError(_("%(path)s would be written outside the output folder.") % {"path": path.name})
 
-    def _shown(self, path: Path) -> str:
-        return path.relative_to(self.out_root).as_posix()
+def _check_inside(path: Path, out_root: Path) -> None:
+    # Components are already checked; resolving the parent also catches a symlink swapped in meanwhile.
+    if not path.parent.resolve().is_relative_to(out_root) or path.is_symlink():
+        raise RenderError(_("%(path)s would be written outside the output folder.") % {"path": path.name})
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
 
 
 def _unsafe_component(name: str) -> bool:

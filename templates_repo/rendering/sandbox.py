@@ -19,6 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from jinja2 import filters as jinja_filters
 from jinja2.sandbox import SandboxedEnvironment, safe_range
+from jinja2.utils import _PassArg
 
 _WIDTH_SPEC = re.compile(r"[0-9]+")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|[0-9]+)?(?:\.(\*|[0-9]+))?")
@@ -166,6 +167,40 @@ class GuardedSandbox(SandboxedEnvironment):
             replace=self._filter_replace,
             # Cookiecutter's own filter, kept for templates that serialize values.
             jsonify=lambda value, indent=4: json.dumps(value, sort_keys=True, indent=indent),
+        )
+
+    def compile_key(self) -> tuple:
+        """Everything besides a template's text that the code Jinja compiles it to depends on: this class,
+        Jinja's version, the syntax options, the intercepted operators, and the filters and tests with the
+        argument each one is passed (Jinja decides that when it compiles). Two environments with the same
+        key compile a text to interchangeable code; the budget is not part of it (code reaches it through
+        the environment it runs in, never through the one that compiled it)."""
+
+        def kinds(functions: dict[str, Any]) -> tuple:
+            return tuple(
+                sorted((name, str(_PassArg.from_obj(function))) for name, function in functions.items())
+            )
+
+        cls = type(self)
+        options = tuple(
+            repr(getattr(self, name))
+            for name in (
+                "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+                "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+                "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized",
+                "autoescape", "is_async", "sandboxed", "undefined",
+            )
+        )  # fmt: skip
+        return (
+            f"{cls.__module__}.{cls.__qualname__}",
+            jinja2.__version__,
+            options,
+            tuple(sorted(self.intercepted_binops)),
+            tuple(sorted(self.intercepted_unops)),
+            tuple(sorted(self.extensions)),
+            None if self.finalize is None else str(_PassArg.from_obj(self.finalize)),
+            kinds(self.filters),
+            kinds(self.tests),
         )
 
     # Operators and calls.

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -94,10 +94,17 @@ def template_content_hash(template_dir: Path) -> str:
     digest = hashlib.sha256()
     for relative in sorted(_scan_tree(template_dir)):
         data = (template_dir / relative).read_bytes()
-        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
+        hash_file(digest, relative, len(data), [data])
     return digest.hexdigest()
+
+
+def hash_file(digest: Any, relative: str, size: int, chunks: Iterable[bytes]) -> None:
+    """Add one file to a content hash (files in sorted order of their relative paths): the one definition
+    that `template_content_hash` and the renderer's compiled-template cache share."""
+    digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(size.to_bytes(8, "big"))
+    for chunk in chunks:
+        digest.update(chunk)
 
 
 def _scan_tree(template_dir: Path) -> list[str]:

@@ -8,11 +8,9 @@ latest claim can mark the fork succeeded.
 import dataclasses
 import json
 import logging
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,24 +71,19 @@ def fork_run(*, fork_id) -> RunOutcome:
         return RunOutcome.SKIPPED
     fork.version.template = fork.template  # the same row, already loaded
     try:
-        with (
-            leases.LeaseKeeper(fork.pk, fork.attempts) as lease,
-            tempfile.TemporaryDirectory(prefix=f"lumbung-fork-{fork.pk}-") as tmp,
-        ):
-            workdir = Path(tmp)
+        with leases.LeaseKeeper(fork.pk, fork.attempts) as lease:
             template_dir = template_dir_of(fork.version)
             limits = dataclasses.replace(_limits(), should_stop=lease.is_lost)
-            result = rendering.render_template(template_dir, fork.context, workdir / "out", limits=limits)
-            rendered = log_line(
-                _("Rendered %(count)d files; packing the archive.") % {"count": len(result.files)}
-            )
             metadata = fork_metadata(fork)
             extra_files = {".lumbung.json": json.dumps(metadata, indent=2, ensure_ascii=False).encode()}
-            archive_path = workdir / "fork.zip"
-            info = rendering.archive_directory(
-                result.root, archive_path, extra_files={**extra_files, **tool_files(metadata)}
+            # Rendered and zipped in memory: the archive reaches the disk once, in the storage.
+            archive = rendering.render_archive(
+                template_dir, fork.context, limits=limits, extra_files={**extra_files, **tool_files(metadata)}
             )
-            outcome = _finish_success(fork, archive_path, info, log=[*fork.log, rendered])
+            rendered = log_line(
+                _("Rendered %(count)d files; packing the archive.") % {"count": len(archive.files)}
+            )
+            outcome = _finish_success(fork, archive.data, archive.info, log=[*fork.log, rendered])
     except rendering.RenderCancelled:
         logger.warning("Fork %s: this delivery lost its lease; its render was stopped.", fork.pk)
         return RunOutcome.DISCARDED
@@ -103,16 +96,13 @@ def fork_run(*, fork_id) -> RunOutcome:
     return outcome
 
 
-def _finish_success(
-    fork: Fork, archive_path: Path, info: rendering.ArchiveInfo, *, log: list[str]
-) -> RunOutcome:
+def _finish_success(fork: Fork, data: bytes, info: rendering.ArchiveInfo, *, log: list[str]) -> RunOutcome:
     """Store the archive, then mark the fork succeeded in one statement, if this delivery still holds it.
 
     The archive's name carries the attempt, so a delivery that lost the fork (cancelled while rendering,
     or taken over after its lease ran out) removes only its own file.
     """
-    with archive_path.open("rb") as handle:
-        fork.archive.save(f"{fork.pk}-{fork.attempts}.zip", File(handle), save=False)
+    fork.archive.save(f"{fork.pk}-{fork.attempts}.zip", ContentFile(data), save=False)
     done = _("Done: %(count)d files, %(size)d bytes.") % {"count": info.file_count, "size": info.size}
     try:
         finished = Fork.objects.filter(pk=fork.pk, status=ForkStatus.RUNNING, attempts=fork.attempts).update(

@@ -427,7 +427,7 @@ def test_a_delivery_that_lost_its_claim_discards_its_archive(library, developer,
     with zipfile.ZipFile(late, "w") as handle:
         handle.writestr("x.txt", "x")
     info = rendering.ArchiveInfo(size=late.stat().st_size, sha256="0" * 64, file_count=1)
-    assert services.runs._finish_success(slow, late, info, log=slow.log) == "discarded"
+    assert services.runs._finish_success(slow, late.read_bytes(), info, log=slow.log) == "discarded"
     fork.refresh_from_db()
     assert fork.status == "succeeded" and fork.attempts == 2 and fork.archive.name == f"forks/{fork.pk}-2.zip"
     assert [path.name for path in (Path(media_root) / "forks").iterdir()] == [f"{fork.pk}-2.zip"]
