@@ -3,6 +3,9 @@ with `Authorization: Bearer <reporting key>`), members read them, and manage the
 (`/api/v1/forks/{id}/reporting-keys/`); anyone reads an app's copies' results
 (`GET /api/v1/apps/{slug}/results/`)."""
 
+import csv
+import io
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -11,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import renderers, serializers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import (
     AuthenticationFailed,
@@ -27,6 +30,8 @@ from rest_framework.views import APIView
 from catalog.models import App
 from config.errors import error_dict
 from config.openapi import SLUG_PATTERN, path_parameter
+from replication.api.serializers.replications import EvaluationSerializer
+from replication.models import Replication
 
 from .. import selectors, services
 from ..models import Fork, ReportingKey, ServiceReport
@@ -238,9 +243,53 @@ APP_SLUG = path_parameter(
 )
 
 
+class ResultsCSVRenderer(renderers.BaseRenderer):
+    """An app's results as CSV: `rows` (flat_rows), the columns of the app's figures. An error is
+    answered in JSON (AppResultsView.finalize_response)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rows = data["rows"]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["region_code", "region", "month"],
+                                lineterminator="\r\n")  # fmt: skip
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue().encode()
+
+
+def flat_rows(results: dict) -> list[dict]:
+    """An app's results as CSV rows: one per copy and month, one column per figure key."""
+    keys = [
+        column["key"] for figure in results["figures"] for column in (figure.get("breakdown") or [figure])
+    ]
+    return [
+        {"region_code": copy["region"]["code"], "region": copy["region"]["name"], "demo": copy["demo"],
+         "month": report["month"], **{key: report["figures"].get(key) for key in keys}}
+        for copy in results["copies"]
+        for report in copy["reports"]
+    ]  # fmt: skip
+
+
 class AppResultsView(APIView):
     """`GET /api/v1/apps/{slug}/results/`: what the copies of an app report, month by month, one entry per
-    copy (its region). Public, like the app."""
+    copy (its region). Public, like the app. `?format=csv`: a row per copy and month."""
+
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, ResultsCSVRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error or the OPTIONS metadata is JSON whatever format was asked for: a CSV holds rows.
+        renderer = getattr(request, "accepted_renderer", None)
+        rows = isinstance(response.data, dict) and "rows" in response.data
+        if renderer is not None and renderer.format == "csv" and not rows:
+            request.accepted_renderer, request.accepted_media_type = (
+                renderers.JSONRenderer(),
+                "application/json",
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
 
     @extend_schema(
         parameters=[APP_SLUG],
@@ -248,4 +297,46 @@ class AppResultsView(APIView):
     )
     def get(self, request, slug):
         app = get_object_or_404(App.objects.only("pk", "slug"), slug=slug)
-        return Response(selectors.app_results(app=app, language=get_language() or "id"))
+        results = selectors.app_results(app=app, language=get_language() or "id")
+        if request.accepted_renderer.format == "csv":
+            return Response({"rows": flat_rows(results)})
+        return Response(results)
+
+
+class FromReportsSerializer(serializers.Serializer):
+    before = serializers.CharField(
+        max_length=7, help_text="The month before, YYYY-MM, as the copy reported it."
+    )
+    after = serializers.CharField(max_length=7, help_text="The month after, YYYY-MM (later than `before`).")
+
+
+class EvaluationFromReportsView(APIView):
+    """`POST /api/v1/replications/{id}/evaluation/from-reports/`: the evaluation's before/after figures
+    taken from two months the replication's copy reported (the recipient's editors and administrators,
+    in the evaluation phase; figures of the same measure are replaced, the others kept)."""
+
+    @extend_schema(
+        request=FromReportsSerializer,
+        responses={
+            200: EvaluationSerializer,
+            400: OpenApiResponse(description="Field errors: a malformed month, or no copy reported both."),
+            403: OpenApiResponse(description="Only the recipient region's editors and administrators."),
+        },
+    )
+    def post(self, request, pk):
+        replication = get_object_or_404(Replication.objects.restrict(request.user), pk=pk)
+        body = FromReportsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            evaluation = services.evaluation_from_reports(
+                user=request.user, replication=replication, **body.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(error_dict(exc)) from exc
+        evaluation = (
+            type(evaluation)
+            .objects.prefetch_related("figures")
+            .select_related("recorded_by")
+            .get(pk=evaluation.pk)
+        )
+        return Response(EvaluationSerializer(evaluation).data)

@@ -8,12 +8,14 @@ Each case returns the response; it asserts that the refused writes changed nothi
 ones did what they say.
 """
 
+import datetime
 import shutil
 
 import yaml
 
 from catalog.models import Adoption, App
 from registry.models import MoU, StudyVisit
+from replication.models import EvaluationFigure
 from templates_repo import services as template_services
 from templates_repo.choices import ForkStatus
 from templates_repo.models import Fork, ReportingKey, ServiceReport, TemplateUpdate
@@ -418,4 +420,21 @@ def results_report(client, status):
     body = {"month": "2026-10", "figures": {"reports_received": 1}}
     response = client.post(f"/api/v1/forks/{fork.pk}/results/", body, format="json")
     assert ServiceReport.objects.exists() == changed(status)
+    return response
+
+
+def evaluation_from_reports(client, status):
+    """HOME receives the replication, in its evaluation phase; its copy reported two months."""
+    from tests.permissions.replication_cases import home_receives
+
+    replication = home_receives(phase="evaluasi")
+    version = factories.TemplateVersionFactory(template__app=replication.app)
+    fork = factories.ForkFactory(version=version, region=factories.region(HOME), replication=replication)
+    factories.ServiceReportFactory(fork=fork, month=datetime.date(2026, 1, 1))
+    factories.ServiceReportFactory(fork=fork, month=datetime.date(2026, 10, 1))
+    body = {"before": "2026-01", "after": "2026-10"}
+    response = client.post(
+        f"/api/v1/replications/{replication.pk}/evaluation/from-reports/", body, format="json"
+    )
+    assert EvaluationFigure.objects.exists() == changed(status)
     return response

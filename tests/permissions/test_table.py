@@ -115,6 +115,12 @@ TABLE = {
         expect(other=404, developer=204, editor=204, staff=204),
     ),
     "results_report": ("POST", "/api/v1/forks/{id}/results/", expect(editor=403, staff=403)),
+    # A replication's evaluation from its copy's reports: the evaluation's rule (the recipient's editors).
+    "evaluation_from_reports": (
+        "POST",
+        "/api/v1/replications/{id}/evaluation/from-reports/",
+        WRITE,
+    ),
     # Replication (registry.permissions.REPLICATION_RULES; cases in replication_cases.py). HOME plays the
     # side that acts: penerima (request, phase, evaluation, plan, ask, close), asal (accept, decline,
     # contacts, sessions, answer) or fasilitator; `*_by_penerima` rows are the other side's writes.

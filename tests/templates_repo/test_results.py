@@ -289,3 +289,17 @@ def test_an_apps_results_take_as_many_queries_for_one_copy_as_for_five(api, regi
             fork=factories.ForkFactory(version=version, region=factories.region(code))
         )
     assert queries() == one
+
+
+def test_an_apps_results_as_csv_have_a_row_per_copy_and_month(api, regions):
+    version = factories.TemplateVersionFactory()
+    fork = factories.ForkFactory(version=version)
+    factories.ServiceReportFactory(fork=fork, month=datetime.date(2026, 9, 1))
+    factories.ServiceReportFactory(fork=fork, month=datetime.date(2026, 10, 1))
+    answer = api.get(f"/api/v1/apps/{version.template.app.slug}/results/?format=csv")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
+    header, *rows = answer.content.decode().splitlines()
+    assert header.startswith("region_code,region,demo,month,reports_received")
+    assert [row.split(",")[3] for row in rows] == ["2026-09", "2026-10"]
+    missing = api.get("/api/v1/apps/no-such-app/results/?format=csv")
+    assert missing.status_code == 404 and missing.json()
