@@ -149,3 +149,21 @@ def test_the_english_switch_changes_the_chart_labels(live_server, watched, demo)
     english = watched.locator("#chart-timeline-canvas").evaluate(months)
     assert f"May {may.year}" in english and f"Mei {may.year}" not in english
     assert watched.locator("#chart-timeline-table thead th").first.inner_text() == "Month"
+
+
+def test_a_click_on_a_region_of_the_network_opens_its_page(live_server, watched, demo):
+    open_and_wait(watched, f"{live_server.url}/dasbor/", 4)
+    canvas = watched.locator("#chart-network-canvas")
+    canvas.scroll_into_view_if_needed()
+    # Where ECharts laid out Kota Semarang, in the page's pixels.
+    x, y = canvas.evaluate(
+        """el => {
+          const chart = echarts.getInstanceByDom(el);
+          const data = chart.getModel().getSeriesByIndex(0).getData();
+          const index = data.indexOfName("Kota Semarang");
+          return chart.convertToPixel({ seriesIndex: 0 }, data.getItemLayout(index));
+        }"""
+    )
+    box = canvas.bounding_box()
+    watched.mouse.click(box["x"] + x, box["y"] + y)
+    watched.wait_for_url("**/wilayah/33.74/")

@@ -98,7 +98,13 @@
       layout: "force",
       roam: true,
       draggable: !small,
-      force: { repulsion: small ? 60 : 140, edgeLength: small ? [20, 60] : [40, 120], gravity: 0.12 },
+      // Laid out at once, not animated: the network is still when the page is read (and photographed).
+      force: {
+        repulsion: small ? 60 : 140,
+        edgeLength: small ? [20, 60] : [40, 120],
+        gravity: 0.12,
+        layoutAnimation: false,
+      },
       label: { show: !small, position: "right", fontSize: 11, formatter: "{b}" },
       labelLayout: { hideOverlap: true },
       emphasis: { focus: "adjacency", label: { show: true } },
