@@ -66,16 +66,30 @@ class TemplateFiles:
 
 
 def read_files(template_dir: Path, *, max_file_bytes: int) -> TemplateFiles:
-    """Read the folder (no link followed; TemplateDefinitionError on a link or special file) and hash it.
-    Files larger than `max_file_bytes` are hashed as they stream and not kept."""
+    """Read the folder and hash it; TemplateDefinitionError on a link or a special file anywhere (the
+    checks of `schema.read_template`, which then need not walk the folder again). Files larger than
+    `max_file_bytes` are hashed as they stream and not kept."""
     root = Path(template_dir)
+    if root.is_symlink() or not root.is_dir():
+        raise TemplateDefinitionError(_("%(path)s is not a template folder.") % {"path": root})
     files: dict[str, SourceFile] = {}
     children: dict[str, tuple[tuple[str, bool], ...]] = {}
 
     def walk(folder: str) -> None:
         entries = []
-        for entry in sorted(os.scandir(root / folder if folder else root), key=lambda item: item.name):
+        try:
+            listing = sorted(os.scandir(root / folder if folder else root), key=lambda item: item.name)
+        except OSError as exc:
+            raise TemplateDefinitionError(
+                _("The template cannot be read: %(error)s") % {"error": exc}
+            ) from exc
+        for entry in listing:
             relative = f"{folder}/{entry.name}" if folder else entry.name
+            if entry.is_symlink():
+                raise TemplateDefinitionError(
+                    _("The template contains a symbolic link (%(path)s); templates may not contain links.")
+                    % {"path": relative}
+                )
             if entry.is_dir(follow_symlinks=False):
                 entries.append((entry.name, True))
                 walk(relative)

@@ -79,11 +79,12 @@ def render_template(
     fails (sandbox violation, undefined variable, syntax error, unsafe path, existing output folder) and
     RenderLimitExceeded past a limit. On any error, the project folder is removed.
     """
-    spec = read_template(Path(template_dir))  # a template refused leaves not even `out_dir` behind
+    budget = Budget(limits)
+    spec, source = _read(Path(template_dir), limits)  # a template refused leaves not even `out_dir` behind
     out_root = Path(out_dir)
     out_root.mkdir(parents=True, exist_ok=True)
     out_root = out_root.resolve(strict=True)
-    tree = _render(spec, context, limits)
+    tree = _render(spec, source, context, budget)
     root = out_root / tree.root_name
     if os.path.lexists(root):
         raise RenderError(_("The output folder %(name)s already exists.") % {"name": tree.root_name})
@@ -100,12 +101,18 @@ def render_tree(
     template_dir: Path, context: Mapping[str, Any], *, limits: RenderLimits = DEFAULT_LIMITS
 ) -> RenderedTree:
     """The project `render_template` would write, in memory (same rendering, checks and limits)."""
-    return _render(read_template(Path(template_dir)), context, limits)
-
-
-def _render(spec: TemplateSpec, context: Mapping[str, Any], limits: RenderLimits) -> RenderedTree:
     budget = Budget(limits)
-    source = compiled.read_files(spec.template_dir, max_file_bytes=limits.max_file_bytes)
+    return _render(*_read(Path(template_dir), limits), context, budget)
+
+
+def _read(template_dir: Path, limits: RenderLimits) -> tuple[TemplateSpec, compiled.TemplateFiles]:
+    source = compiled.read_files(template_dir, max_file_bytes=limits.max_file_bytes)
+    return read_template(template_dir, scanned=True), source
+
+
+def _render(
+    spec: TemplateSpec, source: compiled.TemplateFiles, context: Mapping[str, Any], budget: Budget
+) -> RenderedTree:
     environment = GuardedSandbox(
         budget, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False
     )

@@ -136,8 +136,11 @@ def _scan_tree(template_dir: Path) -> list[str]:
     return files
 
 
-def read_template(template_dir: Path) -> TemplateSpec:
-    _scan_tree(template_dir)
+def read_template(template_dir: Path, *, scanned: bool = False) -> TemplateSpec:
+    """The template's spec; `scanned` when the caller has already refused links and special files in the
+    whole folder (the renderer's `compiled.read_files` does)."""
+    if not scanned:
+        _scan_tree(template_dir)
     if os.path.lexists(template_dir / "hooks"):
         raise TemplateDefinitionError(
             _("The template has a hooks/ folder; Lumbung does not run template hooks.")
