@@ -44,6 +44,7 @@ def load() -> list[str]:
         penerima=region(code=BATANG),
         source=SOURCES["radar-batang"],
         mou=mou,
+        on=datetime.date(2018, 9, 25),  # the MoU's signing
         model=ReplicationModel.KEMITRAAN,
         phase=Phase.PERSIAPAN,
         request_state=RequestState.ACCEPTED,
@@ -68,6 +69,7 @@ def load() -> list[str]:
         app=complaints,
         penerima=region(code=BONTANG),
         source=f"{SOURCES['jpnn-bontang']}; {SOURCES['tribun-bontang']}",
+        on=datetime.date(2021, 11, 1),  # the visit, stored with month precision like the visit itself
         model=ReplicationModel.FASILITASI,
         fasilitator=region(code=JATENG),
         phase=Phase.PERSIAPAN,
@@ -80,6 +82,7 @@ def load() -> list[str]:
         app=grms,
         penerima=region(code=SUMUT),
         source=SOURCES["kompas-sumut"],
+        on=datetime.date(2019, 10, 3),  # the question in Medan
         model=ReplicationModel.KEMITRAAN,
         phase=Phase.PERSIAPAN,
         request_state=RequestState.ACCEPTED,

@@ -5,6 +5,7 @@ updates the record instead of adding one. No notice is sent."""
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import App
@@ -17,9 +18,16 @@ from .replications import _check_mou
 
 @transaction.atomic
 def replication_record_from_source(
-    *, app: App, penerima: Region, source: str, mou: MoU | None = None, **fields
+    *,
+    app: App,
+    penerima: Region,
+    source: str,
+    mou: MoU | None = None,
+    on: datetime.date | None = None,
+    **fields,
 ) -> Replication:
-    """Create or update the replication of `app` by `penerima` that `source` tells of."""
+    """Create or update the replication of `app` by `penerima` that `source` tells of; `on` is the day the
+    story dates it (its record then counts from that day, not from the day the demo was loaded)."""
     replication = Replication.objects.filter(app=app, penerima=penerima, source=source).first()
     created = replication is None
     if created:
@@ -34,6 +42,11 @@ def replication_record_from_source(
         PhaseChange.objects.create(
             replication=replication, to_phase=replication.phase, reason=_("Recorded from a public source.")
         )
+    if on is not None:
+        when = timezone.make_aware(datetime.datetime.combine(on, datetime.time(9)))
+        Replication.objects.filter(pk=replication.pk).update(created_at=when)
+        PhaseChange.objects.filter(replication=replication, changed_by__isnull=True).update(changed_at=when)
+        replication.created_at = when
     return replication
 
 
