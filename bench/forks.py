@@ -22,6 +22,7 @@ render.
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -161,7 +162,10 @@ def copy_at_first_version(slug: str, user):
     fork, _created = services.fork_request(
         user=user, template_slug=slug, region_code="33.25", context={}, version_number=1
     )
-    services.fork_run(fork_id=fork.pk)
+    with contextlib.suppress(services.ForkHeld):
+        services.fork_run(fork_id=fork.pk)
+    # The queued task may have reached the worker first: then this call skipped it, and the worker renders it.
+    wait_done([fork.pk])
     return Fork.objects.select_related("template", "version").get(pk=fork.pk)
 
 
