@@ -2,19 +2,14 @@
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import Case, F, FloatField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import RegionKind
 from registry.models import Region
 
+from . import search
 from .choices import AdoptionStage, AppCategory, DevelopmentStatus, SmartCityDimension, SortOrder, SpbeType
 from .models import Adoption, App
-from .services import SEARCH_CONFIG
-
-MAX_SEARCH_TERMS = 8
 
 
 class _TrueFalseField(forms.NullBooleanField):
@@ -37,23 +32,9 @@ class TrueFalseFilter(django_filters.BooleanFilter):
 
 
 def search_apps(queryset, value: str):
-    """Full-text search, annotated with `rank`.
-
-    PostgreSQL: the stored, GIN-indexed tsvector with the Indonesian configuration (stemming, web-search
-    syntax: quotes, OR, -exclusion), ranked by ts_rank over weights name > short description > the rest.
-    Other databases: every word must appear in the lower-cased search text; a name match ranks first.
-    """
-    value = " ".join(value.split())[:200]
-    if not value:
-        return queryset
-    if connection.vendor == "postgresql":
-        query = SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-    for term in value.lower().split()[:MAX_SEARCH_TERMS]:
-        queryset = queryset.filter(search_document__contains=term)
-    return queryset.annotate(
-        rank=Case(When(name__icontains=value, then=Value(1.0)), default=Value(0.5), output_field=FloatField())
-    )
+    """The catalog search (catalog/search/): synonyms and abbreviations from catalog/search/synonyms.txt,
+    Indonesian stemming and prefixes on PostgreSQL, typo tolerance; annotated with `rank`."""
+    return search.filter_apps(queryset, value)
 
 
 ORDERINGS = {

@@ -13,6 +13,10 @@ class TemplatesRepoConfig(AppConfig):
 
         panels.register()
         panels.register_charts()
+        # The templates reproducing an app are part of what the app is found by (catalog/search/).
+        from . import search
+
+        search.register()
         # The tasks, registered in every process: the services queue them by name, and a registered task is
         # sent as itself (run in place when CELERY_TASK_ALWAYS_EAGER is set).
         from . import tasks  # noqa: F401

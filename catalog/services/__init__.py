@@ -1,6 +1,7 @@
 """Writes of the catalog, one module a subject; `from catalog import services` gives them all.
 
-apps        apps, their figures and contacts, the search index and the cache version
+apps        apps, their figures and contacts, the cache version
+search      the search index (the text an app is found by, its tsvector)
 adoptions   who uses which app
 publiccode  the import of a publiccode.yml document
 """
@@ -17,22 +18,19 @@ from .adoptions import (
 from .apps import (
     APP_DESCRIPTION_FIELDS,
     APP_FIELDS,
-    SEARCH_CONFIG,
     ContactInput,
     FigureInput,
     agency_of,
     app_create,
     app_delete,
-    app_refresh_search,
-    app_refresh_search_vectors,
     app_set_has_template,
     app_update,
     app_validate_mous,
     apps_changed,
-    search_document,
     unique_slug,
 )
 from .publiccode import app_import_publiccode
+from .search import SEARCH_CONFIG, app_refresh_search, app_refresh_search_vectors, search_document
 
 __all__ = [
     "APP_DESCRIPTION_FIELDS",

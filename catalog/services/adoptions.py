@@ -19,6 +19,7 @@ from registry.models import Region
 
 from ..cache import catalog_changed
 from ..models import Adoption, AdoptionEvent, App
+from .search import app_refresh_search
 
 # What a caller may pass besides the adoption's own fields: they describe the event only.
 EVENT_ONLY_FIELDS = ("date_precision", "link_url", "link_label")
@@ -115,6 +116,7 @@ def adoption_record(*, app: App, region: Region, recorded_by, **fields) -> Adopt
     adoption.save()
     _save_event(adoption, event, existed=existed)
     recount_adoptions(app_ids=[app.pk])
+    app_refresh_search(app_ids=[app.pk])  # the regions reusing it are searched
     catalog_changed()
     return adoption
 
@@ -148,6 +150,7 @@ def adoption_save_on_behalf(*, adoption: Adoption, recorded_by) -> Adoption:
         )
         _save_event(adoption, event, existed=stored is not None)
     recount_adoptions(app_ids=[adoption.app_id])
+    app_refresh_search(app_ids=[adoption.app_id])
     catalog_changed()
     return adoption
 
@@ -183,6 +186,7 @@ def adoption_record_unverified(*, app: App, region: Region, **fields) -> Adoptio
     adoption.save()
     _save_event(adoption, event, existed=existed)
     recount_adoptions(app_ids=[app.pk])
+    app_refresh_search(app_ids=[app.pk])  # the regions reusing it are searched
     catalog_changed()
     return adoption
 

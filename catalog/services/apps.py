@@ -1,12 +1,11 @@
 """Writes of catalog apps: the apps, their figures and contacts, the search index, the cache version."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -17,8 +16,7 @@ from ..choices import ContactRole
 from ..models import App, AppContact, ServiceFigure
 from ..validators import normalize_license
 from .adoptions import recount_adoptions
-
-SEARCH_CONFIG = "indonesian"
+from .search import app_refresh_search
 
 # What describes an app, in the order the API shows it.
 APP_DESCRIPTION_FIELDS = (
@@ -49,60 +47,6 @@ APP_FIELDS = ("name", "slug", *APP_DESCRIPTION_FIELDS, "source")
 
 
 # Cache invalidation -------------------------------------------------------------------------------
-
-
-# Search ------------------------------------------------------------------------------------------
-
-
-def search_document(app: App) -> str:
-    """The lower-cased text an app is found by: its texts, its owner region, province and agency."""
-    region = app.owner_region
-    parts = [
-        app.name,
-        app.slug.replace("-", " "),
-        app.short_description,
-        app.short_description_en,
-        app.long_description,
-        app.long_description_en,
-        " ".join(app.features or []),
-        " ".join(app.features_en or []),
-        region.name,
-        region.code,
-        app.owner_province.name if app.owner_province_id != region.code else "",
-        app.owner_agency.name if app.owner_agency else "",
-        app.owner_agency.short_name if app.owner_agency else "",
-    ]
-    return " ".join(part for part in parts if part).lower()
-
-
-def app_refresh_search(*, app_ids: Iterable[int] | None = None) -> None:
-    """Recompute the search text of apps (all when `app_ids` is None) and, on PostgreSQL, the vector."""
-    apps = App.objects.select_related("owner_region", "owner_province", "owner_agency")
-    if app_ids is not None:
-        apps = apps.filter(pk__in=list(app_ids))
-    batch = []
-    for app in apps.iterator(chunk_size=2000):
-        app.search_document = search_document(app)
-        batch.append(app)
-        if len(batch) >= 2000:
-            App.objects.bulk_update(batch, ["search_document"])
-            batch = []
-    if batch:
-        App.objects.bulk_update(batch, ["search_document"])
-    app_refresh_search_vectors(app_ids=app_ids)
-
-
-def app_refresh_search_vectors(*, app_ids: Iterable[int] | None = None) -> None:
-    """On PostgreSQL, recompute the weighted tsvector from the stored texts (one UPDATE)."""
-    if connection.vendor != "postgresql":
-        return
-    vector = (
-        SearchVector("name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("short_description", "short_description_en", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
-    )
-    target = App.objects.all() if app_ids is None else App.objects.filter(pk__in=list(app_ids))
-    target.update(search_vector=vector)
 
 
 # Apps --------------------------------------------------------------------------------------------

@@ -144,8 +144,12 @@ def template_sync(*, base_dir: Path = COOKIECUTTERS_DIR, releases_dir: Path = RE
     Old versions keep their stored snapshot, so copies of them can be rendered again and updated.
     """
     done = []
+    # The apps whose templates change: their search documents hold the templates' names and descriptions.
+    searched_apps = set(Template.objects.exclude(app=None).values_list("app_id", flat=True))
     for folder in sorted(path for path in base_dir.iterdir() if (path / "cookiecutter.json").is_file()):
         template = _register(folder, json.loads((folder / METADATA_FILE).read_text(encoding="utf-8")))
+        if template.app_id is not None:
+            searched_apps.add(template.app_id)
         done += _sync_releases(template, releases_dir)
         with tempfile.TemporaryDirectory(prefix="lumbung-sync-") as tmp:
             clean = _without_caches(folder, Path(tmp))
@@ -162,6 +166,9 @@ def template_sync(*, base_dir: Path = COOKIECUTTERS_DIR, releases_dir: Path = RE
                 done.append(f"{folder.name} v{version.number}")
         if template.app is not None:
             catalog_services.app_set_has_template(app=template.app, has_template=True)
+    if searched_apps:
+        catalog_services.app_refresh_search(app_ids=searched_apps)
+        catalog_services.catalog_changed()
     return done
 
 

@@ -1,0 +1,17 @@
+"""The catalog's search: the synonym file and parsing (vocabulary), the query on PostgreSQL and SQLite
+(query), typo tolerance and suggestions (typos), text higher apps add to an app's document (providers)."""
+
+from .providers import extra_search_text, register_search_text
+from .query import SEARCH_CONFIG, filter_apps
+from .typos import suggestions
+from .vocabulary import parse, synonyms
+
+__all__ = [
+    "SEARCH_CONFIG",
+    "extra_search_text",
+    "filter_apps",
+    "parse",
+    "register_search_text",
+    "suggestions",
+    "synonyms",
+]

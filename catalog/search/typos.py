@@ -1,0 +1,110 @@
+"""Typo tolerance and suggestions: the words a search knows, and the closest of them to a word it does not.
+
+The known words are those of the synonym file, of the category, dimension and SPBE labels (in both
+languages), of region names and of app names. App names are the one list that grows with the catalog: on
+PostgreSQL the names near a word come from a GIN trigram index (pg_trgm's `%>`, word similarity); on
+SQLite from the distinct words of every name, cached under the catalog version. Both then pick the
+closest words with the same difflib ratio, so that both databases correct a typo alike.
+"""
+
+import difflib
+import functools
+
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.db import connection
+from django.db.models import F, Value
+from django.utils import translation
+
+from registry.models import Region
+
+from ..cache import cached
+from ..choices import AppCategory, SmartCityDimension, SpbeType
+from ..models import App
+from .vocabulary import Query, Term, stopwords, synonyms, vocabulary_words, words
+
+CORRECTION_CUTOFF = 0.75
+SUGGESTION_CUTOFF = 0.6
+NEAR_NAMES = 20
+
+
+@functools.cache
+def label_words() -> frozenset[str]:
+    """The words of the category, dimension and SPBE labels, in English and in Indonesian."""
+    found = set()
+    for language in ("en", "id"):
+        with translation.override(language):
+            for choices in (AppCategory, SmartCityDimension, SpbeType):
+                for _value, label in choices.choices:
+                    found.update(words(str(label)))
+    return frozenset(found)
+
+
+def _name_words(names) -> set[str]:
+    return {word for name in names for word in words(name) if len(word) > 2 and not word.isdigit()}
+
+
+def _catalog_words() -> frozenset[str]:
+    """Region names' words (both databases) and app names' words (SQLite: PostgreSQL asks its index)."""
+
+    def compute():
+        found = _name_words(Region.objects.values_list("name", flat=True))
+        if connection.vendor != "postgresql":
+            found |= _name_words(App.objects.values_list("name", flat=True).distinct())
+        return frozenset(found)
+
+    return cached(("search-words", connection.vendor), compute)
+
+
+def _names_near(word: str) -> set[str]:
+    """PostgreSQL: the words of app names whose trigrams are near `word` (the name trigram index)."""
+    if connection.vendor != "postgresql":
+        return set()
+    names = App.objects.filter(TrigramWordSimilar(F("name"), Value(word))).values_list("name", flat=True)
+    return _name_words(names[:NEAR_NAMES])
+
+
+def known_words() -> frozenset[str]:
+    return vocabulary_words() | label_words() | _catalog_words()
+
+
+def closest(word: str, *, cutoff: float, limit: int = 3) -> list[str]:
+    """The known words closest to `word` (itself first when it is known)."""
+    candidates = known_words() | _names_near(word)
+    if word in candidates:
+        return [word]
+    return difflib.get_close_matches(word, candidates - stopwords(), n=limit, cutoff=cutoff)
+
+
+def correct(query: Query) -> Query:
+    """The query with each unknown word of it also matching the known words closest to it."""
+    terms, changed = [], False
+    for term in query.terms:
+        if term.exclude or " " in term.text or len(term.text) < 4 or term.text.isdigit():
+            terms.append(term)
+            continue
+        near = [word for word in closest(term.text, cutoff=CORRECTION_CUTOFF) if word != term.text]
+        if not near:
+            terms.append(term)
+            continue
+        table = synonyms()
+        alternatives = [*term.alternatives, *near]
+        for word in near:
+            alternatives += table.get(word, ())
+        terms.append(Term(term.text, tuple(dict.fromkeys(alternatives))))
+        changed = True
+    return Query(tuple(terms)) if changed else query
+
+
+def suggestions(query: Query, limit: int = 5) -> list[str]:
+    """Other searches to try when this one found nothing: each word replaced by a known word near it."""
+    found: list[str] = []
+    texts = [term.text for term in query.included]
+    for i, text in enumerate(texts):
+        if " " in text:
+            continue
+        for word in closest(text, cutoff=SUGGESTION_CUTOFF, limit=limit):
+            if word != text:
+                found.append(" ".join([*texts[:i], word, *texts[i + 1 :]]))
+    if len(texts) > 1:
+        found += texts
+    return list(dict.fromkeys(found))[:limit]
