@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 
 from registry.models import MoU, MoUParty, Region
 
+from . import search
 from .cache import cached
 from .choices import (
     UNKNOWN_LICENSE,
@@ -64,6 +65,15 @@ def app_values(queryset: QuerySet[App]) -> QuerySet:
 
 def app_rows(queryset: QuerySet[App]) -> list[dict]:
     return list(app_values(queryset))
+
+
+def search_help(value: str) -> dict:
+    """For a search that found nothing (the list page, /cari/): other searches to try (the known words
+    closest to each word typed: synonym file, labels, region and app names) and every category."""
+    return {
+        "suggestions": search.suggestions(search.parse(value)),
+        "categories": AppCategory.choices,
+    }
 
 
 class CachedCountPaginator(Paginator):

@@ -60,7 +60,13 @@ class AppBrowseView(TemplateView):
         queryset = filterset.qs if valid else selectors.app_queryset().none()
         paginator = selectors.CachedCountPaginator(queryset, PAGE_SIZE)
         page = paginator.get_page(params.get("page"))
+        search = params.get("search", "").strip()
         return {
+            "search": search,
+            # Queries of their own only when a search found nothing.
+            "search_help": selectors.search_help(search)
+            if search and valid and not paginator.count
+            else None,
             "filter_errors": filterset.errors if not valid else None,
             "page_obj": page,
             "paginator": paginator,

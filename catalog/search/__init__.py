@@ -2,14 +2,16 @@
 (query), typo tolerance and suggestions (typos), text higher apps add to an app's document (providers)."""
 
 from .providers import extra_search_text, register_search_text
-from .query import SEARCH_CONFIG, filter_apps
-from .typos import suggestions
+from .query import SEARCH_CONFIG, filter_apps, matches
+from .typos import correct, suggestions
 from .vocabulary import parse, synonyms
 
 __all__ = [
     "SEARCH_CONFIG",
+    "correct",
     "extra_search_text",
     "filter_apps",
+    "matches",
     "parse",
     "register_search_text",
     "suggestions",

@@ -108,3 +108,19 @@ def filter_apps(queryset: QuerySet[App], value: str) -> QuerySet[App]:
     if len(corrected.included) > 1:
         return _apply(queryset, corrected, match_all=False)
     return found
+
+
+def matches(query: Query, *fields: str) -> Q:
+    """A condition for any model: every term of `query` (one of its equivalents) in one of `fields`
+    (case-insensitive), no excluded term in any. Used for the templates and regions of the search page,
+    small tables where a substring is enough."""
+    condition = Q()
+    for term in query.included:
+        either = Q()
+        for field in fields:
+            either |= _contains(field, term, lookup="icontains")
+        condition &= either
+    for term in query.excluded:
+        for field in fields:
+            condition &= ~_contains(field, term, lookup="icontains")
+    return condition

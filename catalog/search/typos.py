@@ -67,12 +67,17 @@ def known_words() -> frozenset[str]:
     return vocabulary_words() | label_words() | _catalog_words()
 
 
-def closest(word: str, *, cutoff: float, limit: int = 3) -> list[str]:
-    """The known words closest to `word` (itself first when it is known)."""
+def closest(word: str, *, cutoff: float, limit: int = 3, ties_only: bool = False) -> list[str]:
+    """The known words closest to `word` (only itself when it is known); `ties_only`: only those as close
+    as the closest ("pengadoan": pengaduan and pengadaan; "pengaduxn": pengaduan alone)."""
     candidates = known_words() | _names_near(word)
     if word in candidates:
         return [word]
-    return difflib.get_close_matches(word, candidates - stopwords(), n=limit, cutoff=cutoff)
+    found = difflib.get_close_matches(word, candidates - stopwords(), n=limit, cutoff=cutoff)
+    if ties_only and found:
+        best = difflib.SequenceMatcher(None, word, found[0]).ratio()
+        found = [near for near in found if difflib.SequenceMatcher(None, word, near).ratio() >= best - 0.01]
+    return found
 
 
 def correct(query: Query) -> Query:
@@ -82,7 +87,9 @@ def correct(query: Query) -> Query:
         if term.exclude or " " in term.text or len(term.text) < 4 or term.text.isdigit():
             terms.append(term)
             continue
-        near = [word for word in closest(term.text, cutoff=CORRECTION_CUTOFF) if word != term.text]
+        near = [
+            word for word in closest(term.text, cutoff=CORRECTION_CUTOFF, ties_only=True) if word != term.text
+        ]
         if not near:
             terms.append(term)
             continue

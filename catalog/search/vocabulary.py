@@ -97,6 +97,10 @@ class Query:
     def excluded(self) -> tuple[Term, ...]:
         return tuple(term for term in self.terms if term.exclude)
 
+    def as_typed(self) -> "Query":
+        """The same terms without their equivalents (to rank what matches the words typed first)."""
+        return Query(tuple(Term(term.text, exclude=term.exclude) for term in self.terms))
+
 
 def _grouped(tokens: list[str]) -> list[str]:
     """The tokens with the longest phrases of the synonym file joined into one term each."""

@@ -2,10 +2,11 @@
 that read every app, so they live in the top one. The charts come from the same selectors as
 `/api/v1/stats/` (templates_repo/stats/)."""
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from catalog import search
 from catalog import selectors as catalog_selectors
 from catalog.choices import AppCategory
 from registry.models import Region
@@ -51,31 +52,63 @@ class DashboardView(TemplateView):
 
 
 class SearchView(TemplateView):
-    """One search box over apps (the catalog's own search), templates and regions (by name or code),
-    grouped, the first twenty of each."""
+    """One search box over apps, templates and regions, grouped, the first twenty of each. Apps through the
+    catalog's own search (AppFilterSet: synonyms, stemming, typos); templates by name, description or the
+    app they reproduce; regions by name (with the same synonyms: "jateng") or code. A word found nowhere is
+    corrected to the closest known word, as the app search does; when nothing is found at all, the page
+    suggests other searches and the categories."""
 
     template_name = "templates_repo/search.html"
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()[:100]
+        query = " ".join(self.request.GET.get("q", "").split())[:100]
         results = {"apps": [], "templates": [], "regions": []}
+        help_ = None
         if query:
+            parsed = search.parse(query)
             apps = catalog_selectors.app_filterset({"search": query}).qs
             results["apps"] = list(apps.select_related("owner_region")[:SEARCH_LIMIT])
-            results["templates"] = list(
-                Template.objects.filter(Q(name__icontains=query) | Q(description__icontains=query))
-                .select_related("mentor_region")
-                .order_by("name")[:SEARCH_LIMIT]
-            )
-            results["regions"] = list(
-                Region.objects.filter(Q(name__icontains=query) | Q(code__startswith=query)).order_by("code")[
-                    :SEARCH_LIMIT
-                ]
-            )
+            results["templates"] = self._templates(parsed, apps) if parsed else []
+            results["regions"] = self._regions(parsed, query)
+            if not any(results.values()):
+                help_ = catalog_selectors.search_help(query)
         return super().get_context_data(
             query=query,
             total=sum(len(found) for found in results.values()),
             limit=SEARCH_LIMIT,
+            search_help=help_,
             **results,
             **kwargs,
+        )
+
+    @staticmethod
+    def _first_found(queryset, condition_of, parsed):
+        found = list(queryset.filter(condition_of(parsed))[:SEARCH_LIMIT])
+        if not found:
+            corrected = search.correct(parsed)
+            if corrected is not parsed:
+                found = list(queryset.filter(condition_of(corrected))[:SEARCH_LIMIT])
+        return found
+
+    def _templates(self, parsed, apps):
+        found_apps = apps.order_by().values("pk")
+        # The words typed themselves before their synonyms, in the name before the description.
+        typed = parsed.as_typed()
+        order = Case(
+            When(search.matches(typed, "name"), then=Value(0)),
+            When(search.matches(typed, "name", "description"), then=Value(1)),
+            default=Value(2),
+        )
+        return self._first_found(
+            Template.objects.select_related("mentor_region").annotate(order=order).order_by("order", "name"),
+            lambda q: search.matches(q, "name", "description") | Q(app__in=found_apps),
+            parsed,
+        )
+
+    def _regions(self, parsed, query):
+        regions = Region.objects.order_by("code")
+        if not parsed:
+            return list(regions.filter(code__startswith=query)[:SEARCH_LIMIT])
+        return self._first_found(
+            regions, lambda q: search.matches(q, "name") | Q(code__startswith=query), parsed
         )

@@ -1,0 +1,107 @@
+"""The catalog search's parts: the synonym file and parsing, what an app's search document holds, typo
+correction and the help a search that finds nothing gets (the relevance set is test_relevance.py)."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from catalog import search
+from catalog.models import App
+from catalog.search import vocabulary
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+
+
+def test_synonym_file_groups_terms_and_abbreviations():
+    table = search.synonyms()
+    assert {"aduan", "keluhan", "laporan", "complaint"} <= set(table["pengaduan"])
+    assert "pengaduan" in table["keluhan"]
+    assert "pejabat pengelola informasi dan dokumentasi" in table["ppid"]
+    assert "ppid" in table["pejabat pengelola informasi dan dokumentasi"]
+    # A term in two groups gets both.
+    assert {"pelayanan informasi publik", "informasi publik"} <= set(table["pip"])
+
+
+def test_parse_joins_phrases_drops_generic_words_and_excludes():
+    query = search.parse('Aplikasi  BANTUAN kematian -jalan "dinas sosial"')
+    assert [term.text for term in query.included] == ["bantuan kematian", "dinas sosial"]
+    assert "santunan kematian" in query.included[0].alternatives
+    assert [term.text for term in query.excluded] == ["jalan"]
+    # Only generic words: they are kept.
+    assert [term.text for term in search.parse("aplikasi").included] == ["aplikasi"]
+    assert not search.parse("   ")
+    assert len(search.parse(" ".join(f"kata{i}" for i in range(20))).terms) == vocabulary.MAX_TERMS
+
+
+@pytest.mark.django_db
+def test_search_document_holds_labels_reusing_regions_and_templates(regions, media_root):
+    from templates_repo import services as template_services
+
+    call_command("load_demo")
+    template_services.template_sync()
+    pelaporan = App.objects.get(slug="program-pelaporan-kota-semarang")
+    document = pelaporan.search_document
+    assert "complaints (pengaduan)" in document  # the category label in English
+    assert "aplikasi umum" in document  # the SPBE label
+    assert "kabupaten batang" in document  # Batang plans to reuse it
+    assert "pengaduan masyarakat" in document and "kode tiket" in document  # its template
+    grms = App.objects.get(slug="grms-jawa-tengah")
+    assert "e-planning musrenbang" in grms.search_document
+
+
+@pytest.mark.django_db
+def test_a_new_adoption_makes_the_app_found_by_the_reusing_region(regions):
+    app = factories.AppFactory(name="Sistem Arsip", owner_region=factories.region("33.74"))
+    assert "bontang" not in App.objects.get(pk=app.pk).search_document
+    from catalog import services
+
+    services.adoption_record_unverified(app=app, region=factories.region("64.74"), stage="planned")
+    assert "bontang" in App.objects.get(pk=app.pk).search_document
+
+
+@pytest.mark.django_db
+def test_a_typo_is_corrected_only_when_nothing_is_found(regions):
+    factories.AppFactory(name="Pengaduan Warga", slug="pengaduan", short_description="Kanal pengaduan.")
+    factories.AppFactory(
+        name="Pengadaan Barang", slug="pengadaan", short_description="Lelang.", category="pengadaan"
+    )
+
+    def found(value):
+        return list(
+            search.filter_apps(App.objects.all(), value).order_by("-rank").values_list("slug", flat=True)
+        )
+
+    # One letter from both: both are found (a person then sees which they meant).
+    assert set(found("pengadoan")) == {"pengaduan", "pengadaan"}
+    assert found("pengaduxn") == ["pengaduan"]
+    # A word that finds something is not corrected into others.
+    assert found("pengadaan") == ["pengadaan"]
+    corrected = search.correct(search.parse("semarnag"))
+    assert "semarang" in corrected.included[0].alternatives
+
+
+@pytest.mark.django_db
+def test_prefix_finds_while_typing(regions):
+    factories.AppFactory(name="Musrenbang Desa", slug="musrenbang")
+    assert list(search.filter_apps(App.objects.all(), "musren").values_list("slug", flat=True)) == [
+        "musrenbang"
+    ]
+
+
+@pytest.mark.django_db
+def test_nothing_found_suggests_terms_and_categories(client, regions):
+    factories.AppFactory(name="Pengaduan Warga", slug="pengaduan")
+    page = client.get("/aplikasi/", {"search": "pengadxyzq"})
+    assert page.status_code == 200 and page.context["apps"] == []
+    html = page.text
+    assert "search-help" in html
+    assert "?category=pengaduan" in html
+    help_ = page.context["search_help"]
+    assert help_["categories"]
+    page = client.get("/aplikasi/", {"search": "pengaduxn"})
+    assert [app["slug"] for app in page.context["apps"]] == ["pengaduan"]  # corrected, not suggested
+    assert page.context["search_help"] is None
