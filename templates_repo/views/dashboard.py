@@ -68,7 +68,7 @@ class SearchView(TemplateView):
             parsed = search.parse(query)
             apps = catalog_selectors.app_filterset({"search": query}).qs
             results["apps"] = list(apps.select_related("owner_region")[:SEARCH_LIMIT])
-            results["templates"] = self._templates(parsed, apps) if parsed else []
+            results["templates"] = self._templates(parsed, apps, results["apps"]) if parsed else []
             results["regions"] = self._regions(parsed, query)
             if not any(results.values()):
                 help_ = catalog_selectors.search_help(query)
@@ -90,14 +90,16 @@ class SearchView(TemplateView):
                 found = list(queryset.filter(condition_of(corrected))[:SEARCH_LIMIT])
         return found
 
-    def _templates(self, parsed, apps):
+    def _templates(self, parsed, apps, shown_apps):
         found_apps = apps.order_by().values("pk")
-        # The words typed themselves before their synonyms, in the name before the description.
+        # The words typed themselves in the name, then in the description, then in the order of the apps
+        # found (the catalog's ranking), then the rest.
         typed = parsed.as_typed()
         order = Case(
             When(search.matches(typed, "name"), then=Value(0)),
             When(search.matches(typed, "name", "description"), then=Value(1)),
-            default=Value(2),
+            *(When(app_id=app.pk, then=Value(2 + i)) for i, app in enumerate(shown_apps)),
+            default=Value(2 + len(shown_apps)),
         )
         return self._first_found(
             Template.objects.select_related("mentor_region").annotate(order=order).order_by("order", "name"),
