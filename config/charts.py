@@ -40,7 +40,11 @@ class Table:
             return str(value) if isinstance(value, int) else escape(value)
 
         def tr(row) -> str:
-            values = "".join(f"<td>{cell(value)}</td>" for value in row[1:])
+            values = "".join(
+                f'<td class="num">{cell(value)}</td>' if value is None or isinstance(value, int | float)
+                else f"<td>{cell(value)}</td>"
+                for value in row[1:]
+            )  # fmt: skip
             return f'<tr><th scope="row">{cell(row[0])}</th>{values}</tr>'
 
         return mark_safe("".join(tr(row) for row in self.rows))  # noqa: S308 (every text escaped in cell())
