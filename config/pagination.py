@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -16,6 +16,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if value is not None and (not value.isdigit() or int(value) < 1):
             raise ValidationError({self.page_size_query_param: [_("A whole number of at least 1.")]})
         return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        # DRF reads a blank `page`, or the last of several, as a page number; like `page=a`, such a request
+        # names no page: 404, the answer the schema documents for a page that does not exist.
+        values = request.query_params.getlist(self.page_query_param)
+        if len(values) > 1 or (values and not values[0]):
+            raise NotFound(
+                self.invalid_page_message.format(page_number=",".join(values), message=_("No such page."))
+            )
+        return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
