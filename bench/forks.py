@@ -410,23 +410,24 @@ def main() -> None:
                 floors.append(floor_once(port))
             # Updates of a copy at version 1 to the newest: the job against its floor (two renders and the
             # diff, in process), and through the API and a worker; interleaved likewise.
-            copy = copy_at_first_version(slug, user)
-            diff_baseline_once(copy, version)
-            update_job_once(copy, user)
-            update_end_to_end_once(port, token, copy.pk)
-            baselines, update_jobs, update_e2e = [], [], []
-            for _n in range(args.updates):
-                baselines.append(diff_baseline_once(copy, version))
-                update_jobs.append(update_job_once(copy, user))
-                update_e2e.append(update_end_to_end_once(port, token, copy.pk))
-            update_rows.append(
-                (
-                    slug,
-                    statistics.median(baselines),
-                    statistics.median(update_jobs),
-                    statistics.median(update_e2e),
+            if args.updates:  # --updates 0 skips them
+                copy = copy_at_first_version(slug, user)
+                diff_baseline_once(copy, version)
+                update_job_once(copy, user)
+                update_end_to_end_once(port, token, copy.pk)
+                baselines, update_jobs, update_e2e = [], [], []
+                for _n in range(args.updates):
+                    baselines.append(diff_baseline_once(copy, version))
+                    update_jobs.append(update_job_once(copy, user))
+                    update_e2e.append(update_end_to_end_once(port, token, copy.pk))
+                update_rows.append(
+                    (
+                        slug,
+                        statistics.median(baselines),
+                        statistics.median(update_jobs),
+                        statistics.median(update_e2e),
+                    )
                 )
-            )
             medians = tuple(statistics.median(phase[i] for phase in phases) for i in range(4))
             rows.append(
                 (

@@ -25,6 +25,10 @@ from .models import Fork
 logger = logging.getLogger(__name__)
 
 
+# A claimed job's progress until its render says more.
+CLAIM_PROGRESS = 30
+
+
 def lease_seconds() -> int:
     return settings.LUMBUNG_FORK_LEASE_SECONDS
 
@@ -84,7 +88,7 @@ def log_line(message: str) -> str:
     return f"{timezone.localtime().isoformat(timespec='seconds')} {message}"
 
 
-def claim(job, *, message: str, progress: int = 30) -> bool:
+def claim(job, *, message: str, progress: int = CLAIM_PROGRESS) -> bool:
     """Take `job` (a fork or an update, as just read) for this delivery: a queued one, or a running one
     whose lease ran out.
 

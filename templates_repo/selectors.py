@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 
 from registry import permissions
 from registry.models import Region
+from replication.models import Replication
 
 from . import rendering
 from .choices import ForkStatus
@@ -21,6 +22,27 @@ def template_version_get(*, template_slug: str, number: int | None = None) -> Te
     versions = (
         TemplateVersion.objects.select_related("template__mentor_region")
         .annotate(app_slug=F("template__app__slug"))
+        .filter(template__slug=template_slug)
+    )
+    if number is not None:
+        return versions.filter(number=number).first()
+    return versions.order_by("-number").first()
+
+
+def fork_version_get(
+    *, template_slug: str, region_code: str, number: int | None = None
+) -> TemplateVersion | None:
+    """`template_version_get` for a fork of it by the region `region_code`, in the same one query: also
+    `app_owner_id` (the owner region of the template's catalog app) and `open_replication_id` (that
+    region's open replication of the app, the one the fork belongs to; None when there is none)."""
+    open_replication = Replication.objects.open().filter(app=OuterRef("template__app"), penerima=region_code)
+    versions = (
+        TemplateVersion.objects.select_related("template__mentor_region")
+        .annotate(
+            app_slug=F("template__app__slug"),
+            app_owner_id=F("template__app__owner_region_id"),
+            open_replication_id=Subquery(open_replication.values("pk")[:1]),
+        )
         .filter(template__slug=template_slug)
     )
     if number is not None:

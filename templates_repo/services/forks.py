@@ -6,6 +6,7 @@ which the Celery task calls; it is queued here by the task's name (`RENDER_TASK`
 never imports the tasks that import it.
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -61,7 +62,7 @@ def _enqueue_on_commit(fork_id) -> None:
 
 def fork_manifest(*, version: TemplateVersion, region: Region) -> dict:
     """Where a fork comes from, fixed when it is requested. `version` comes from
-    `selectors.template_version_get`, with its template, mentor and app slug."""
+    `selectors.fork_version_get`, with its template, mentor and app slug."""
     mentor = version.template.mentor_region
     return {
         "lumbung_url": settings.LUMBUNG_SITE_URL,
@@ -89,6 +90,10 @@ def _replication_for(*, user, template: Template, region: Region) -> Replication
     return replication_services.replication_for_fork(user=user, app=app, region=region)
 
 
+def _atomic_if(needed: bool):
+    return transaction.atomic() if needed else contextlib.nullcontext()
+
+
 def fork_request(
     *,
     user,
@@ -106,7 +111,7 @@ def fork_request(
     delays it: the sweeper re-queues forks left queued.
     """
     # This is the path a developer waits on: the region with the permission check, then the version with
-    # its template and mentor, one query each.
+    # its template, mentor, app owner and the region's open replication of the app, one query each.
     region = selectors.fork_region_get(code=region_code, user=user)
     if region is None:
         raise ValidationError(
@@ -123,17 +128,28 @@ def fork_request(
             if existing.request_fingerprint != fingerprint:
                 raise IdempotencyConflict
             return existing, False
-    version = selectors.template_version_get(template_slug=template_slug, number=version_number)
+    version = selectors.fork_version_get(
+        template_slug=template_slug, number=version_number, region_code=region.code
+    )
     if version is None:
         if not Template.objects.filter(slug=template_slug).exists():
             raise ValidationError({"template": _("There is no template with this name.")})
         raise ValidationError({"version": _("This template has no such version.")})
     template = version.template
     full_context = fork_context(version=version, region=region, requested=context)
+    # The fork belongs to the region's open replication of the template's app (found by the version's
+    # query); only when there is none is one opened, and then with the fork or not at all.
+    linked = template.app_id is not None and region.code != version.app_owner_id
+    opens_replication = linked and version.open_replication_id is None
 
     def create() -> Fork:
+        if opens_replication:
+            replication = _replication_for(user=user, template=template, region=region)
+            replication_id = replication.pk if replication is not None else None
+        else:
+            replication_id = version.open_replication_id if linked else None
         fork = Fork.objects.create(
-            replication=_replication_for(user=user, template=template, region=region),
+            replication_id=replication_id,
             template=template,
             version=version,
             region=region,
@@ -149,11 +165,14 @@ def fork_request(
         _enqueue_on_commit(fork.pk)
         return fork
 
+    # A transaction only where one is needed: the replication it opens and the fork, both or neither; a
+    # savepoint for the INSERT that may fail on the key inside a caller's transaction. Otherwise the fork
+    # is one INSERT (no BEGIN and COMMIT on the developer's path) and the task is queued once it is saved.
     if not idempotency_key:
-        with transaction.atomic():  # the replication it opens and the fork: both or neither
+        with _atomic_if(opens_replication):
             return create(), True
     try:
-        with transaction.atomic():
+        with _atomic_if(opens_replication or transaction.get_connection().in_atomic_block):
             fork = create()
     except IntegrityError:
         # A concurrent request with the same key won the race.

@@ -11,12 +11,14 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import leases, rendering, selectors
 from ..choices import ForkStatus, RunOutcome
-from ..models import Fork
+from ..models import Fork, Template, TemplateVersion
 from .catalog_record import fork_record_in_catalog
 from .forks import log_line
 from .tools import tool_files
@@ -34,9 +36,88 @@ class ForkHeld(Exception):
         self.retry_in = retry_in
 
 
+def _claim_message(*, slug: str, version) -> str:
+    return _("Rendering template %(slug)s v%(version)s.") % {"slug": slug, "version": version}
+
+
 def _claim(fork: Fork) -> bool:
-    params = {"slug": fork.template.slug, "version": fork.version.number}
-    return leases.claim(fork, message=_("Rendering template %(slug)s v%(version)s.") % params)
+    return leases.claim(fork, message=_claim_message(slug=fork.template.slug, version=fork.version.number))
+
+
+# Stand-ins for the template's slug and the version's number in the claim's log line, which PostgreSQL
+# fills in from the rows it joins (private-use characters: no slug or number contains them).
+_SLUG, _NUMBER = "\ue000", "\ue001"
+
+
+def _columns(model: type[Model], alias: str, prefix: str) -> list[str]:
+    return [f'{alias}."{field.column}" AS "{prefix}{field.column}"' for field in model._meta.concrete_fields]
+
+
+def _instance(model: type[Model], row: dict, prefix: str) -> Model:
+    """A model instance from `prefix`-named columns of a row, converted as a queryset converts them."""
+    values = []
+    for field in model._meta.concrete_fields:
+        value = row[prefix + field.column]
+        column = field.get_col(model._meta.db_table)
+        for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+            value = converter(value, column, connection)
+        values.append(value)
+    return model.from_db(connection.alias, [field.attname for field in model._meta.concrete_fields], values)
+
+
+def _claim_by_id(fork_id) -> Fork | None:
+    """The claim and the read in one statement (PostgreSQL): the fork, if it is queued or running on a
+    lease that ran out, is taken for this delivery (`leases.claim`'s changes: running, a new lease, the
+    start, one more attempt, the first log line) and returned with its template and version; None when
+    nothing was claimed (no such fork, finished, cancelled, or another delivery holds it).
+
+    One UPDATE with its condition on the row's current state: of two concurrent deliveries, PostgreSQL
+    lets the second re-check the condition on the row the first left, so only one matches.
+    """
+    now = timezone.now()
+    fork_table, template_table = Fork._meta.db_table, Template._meta.db_table
+    version_table = TemplateVersion._meta.db_table
+    returning = ", ".join(
+        [*_columns(Fork, "f", "f_"), *_columns(Template, "t", "t_"), *_columns(TemplateVersion, "v", "v_")]
+    )
+    sql = f"""
+        UPDATE "{fork_table}" AS f
+        SET status = %s, lease_expires_at = %s, started_at = %s, attempts = f.attempts + 1, progress = %s,
+            error = '', log = f.log || jsonb_build_array(replace(replace(%s, %s, t.slug), %s, v.number::text))
+        FROM "{template_table}" AS t, "{version_table}" AS v
+        WHERE f.id = %s AND t.id = f.template_id AND v.id = f.version_id
+          AND (f.status = %s OR (f.status = %s AND f.lease_expires_at < %s))
+        RETURNING {returning}
+    """  # noqa: S608 (names from the models' metadata, values as parameters)
+    line = leases.log_line(_claim_message(slug=_SLUG, version=_NUMBER))
+    params = [
+        ForkStatus.RUNNING, leases.lease_expiry(now), now, leases.CLAIM_PROGRESS,
+        line, _SLUG, _NUMBER,
+        fork_id, ForkStatus.QUEUED, ForkStatus.RUNNING, now,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        row = dict(zip([column.name for column in cursor.description], found, strict=True))
+    fork = _instance(Fork, row, "f_")
+    fork.template = _instance(Template, row, "t_")
+    fork.version = _instance(TemplateVersion, row, "v_")
+    return fork
+
+
+def _claim_fork(fork_id) -> tuple[Fork | None, bool]:
+    """The fork and whether this delivery claimed it. On PostgreSQL a claim is one round trip (the read
+    comes back from the UPDATE); the fork is read only when the claim found nothing to take, to tell why.
+    Elsewhere (SQLite, in process: no round trips to save), the read and then the compare-and-set."""
+    if connection.vendor == "postgresql":
+        fork = _claim_by_id(fork_id)
+        if fork is not None:
+            return fork, True
+        return selectors.fork_for_render(fork_id=fork_id), False
+    fork = selectors.fork_for_render(fork_id=fork_id)
+    return fork, fork is not None and _claim(fork)
 
 
 def _limits() -> rendering.RenderLimits:
@@ -60,10 +141,10 @@ def fork_metadata(fork: Fork) -> dict:
 def fork_run(*, fork_id) -> RunOutcome:
     """Render a fork, then record it in the catalog. Safe to call more than once and concurrently: only one
     delivery renders, and only the delivery holding the latest claim can mark the fork succeeded."""
-    fork = selectors.fork_for_render(fork_id=fork_id)
+    fork, claimed = _claim_fork(fork_id)
     if fork is None:
         return RunOutcome.SKIPPED
-    if not _claim(fork):
+    if not claimed:
         now = timezone.now()
         if fork.status == ForkStatus.RUNNING and fork.lease_expires_at and fork.lease_expires_at >= now:
             # Another delivery holds it, alive or not: look again once its lease would have run out.

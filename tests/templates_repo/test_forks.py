@@ -1,5 +1,6 @@
 import json
 import shutil
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -277,6 +278,36 @@ def test_same_idempotency_key_and_body_return_the_same_fork(api, library, develo
     assert Fork.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "in_transaction",
+    [
+        pytest.param(True, id="in-a-transaction"),
+        pytest.param(False, marks=pytest.mark.django_db(transaction=True)),
+    ],
+)
+def test_a_concurrent_request_with_the_same_key_returns_the_first_fork(
+    library, developer, monkeypatch, in_transaction
+):
+    """The key's check and the INSERT are not one statement: the request that loses the race on the key's
+    unique constraint returns the winner's fork, whether it ran in autocommit (one INSERT, no transaction)
+    or inside a caller's transaction (a savepoint, which keeps that transaction usable)."""
+    first, _ = services.fork_request(
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
+    )
+    original = selectors.fork_version_get
+
+    def winner_first(**kwargs):  # the other request's INSERT lands between the check and this one's
+        Fork.objects.filter(pk=first.pk).update(idempotency_key="k-1")
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "fork_version_get", winner_first)
+    fork, created = services.fork_request(
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}, idempotency_key="k-1"
+    )
+    assert fork.pk == first.pk and not created
+    assert Fork.objects.count() == 1
+
+
 def test_same_idempotency_key_with_another_body_is_409(api, library, developer):
     post_fork(api, developer, key="abc-2")
     response = post_fork(api, developer, fork_body(context={"sla_hours": 48}), key="abc-2")
@@ -380,6 +411,38 @@ def test_concurrent_claims_let_one_delivery_render(library, developer, settings)
     assert 0 < held.value.retry_in <= settings.LUMBUNG_FORK_LEASE_SECONDS + 1
     fork.refresh_from_db()
     assert fork.status == "running" and fork.attempts == 1 and fork.progress == 30
+
+
+def test_the_claim_takes_a_queued_fork_or_a_lapsed_lease_and_returns_what_the_worker_renders(
+    library, developer
+):
+    """`runs._claim_fork` (one UPDATE ... RETURNING on PostgreSQL, a read and a compare-and-set elsewhere):
+    the same outcomes on both."""
+    import datetime
+
+    from django.utils import timezone
+
+    fork, _ = services.fork_request(
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
+    )
+    with translation.override("en"):
+        claimed, ok = services.runs._claim_fork(fork.pk)
+    assert ok and claimed.status == "running" and claimed.attempts == 1 and claimed.progress == 30
+    assert claimed.template.slug == "pengaduan" and claimed.version == fork.version
+    assert claimed.version.content_hash == fork.version.content_hash and claimed.context == fork.context
+    assert claimed.log[-1].endswith(f"Rendering template pengaduan v{fork.version.number}.")
+    assert Fork.objects.get(pk=fork.pk).log == claimed.log and len(claimed.log) == 2
+    assert claimed.lease_expires_at > timezone.now() and claimed.manifest == fork.manifest
+    # Held by that delivery: another finds the fork, but does not claim it.
+    again, ok = services.runs._claim_fork(fork.pk)
+    assert not ok and again.status == "running" and again.attempts == 1
+    # The lease ran out: the next delivery takes it over.
+    Fork.objects.filter(pk=fork.pk).update(lease_expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    taken, ok = services.runs._claim_fork(fork.pk)
+    assert ok and taken.attempts == 2 and len(taken.log) == 3
+    Fork.objects.filter(pk=fork.pk).update(status="succeeded", lease_expires_at=None)
+    assert services.runs._claim_fork(fork.pk)[1] is False
+    assert services.runs._claim_fork(uuid.uuid4()) == (None, False)
 
 
 @pytest.mark.django_db(transaction=True)  # the lease is renewed from another thread, on its own connection
@@ -578,16 +641,19 @@ def test_fork_request_and_render_run_a_fixed_number_of_queries(
     # A first fork, so that the one measured finds the region's replication of the app open (the first
     # fork opens one when there is none, once per app and region).
     assert api.post("/api/v1/forks/", fork_body(), format="json").status_code == 202
-    # The region with the permission check, the version with its template and mentor, the agencies, the
-    # app's owner and the region's open replication of it, the INSERT, in a transaction (a savepoint
-    # and its release under the test's own transaction); the response needs nothing more.
-    with django_assert_num_queries(8):
+    # The region with the permission check, the version with its template, mentor, the app's owner and
+    # the region's open replication of it, the agencies, the INSERT; no transaction (no savepoint under
+    # the test's own), as the fork opens no replication; the response needs nothing more.
+    with django_assert_num_queries(4):
         response = api.post("/api/v1/forks/", fork_body(), format="json")
     assert response.status_code == 202
     recorded = []
     monkeypatch.setattr(services.runs, "fork_record_in_catalog", lambda fork_id: recorded.append(fork_id))
-    # The worker: the fork with everything it renders, the claim, the final update.
-    with django_assert_num_queries(3):
+    # The worker: the claim and the fork with everything it renders (one UPDATE ... RETURNING on
+    # PostgreSQL; on SQLite the read, then the claim), the final update.
+    from django.db import connection
+
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
         assert services.fork_run(fork_id=response.json()["id"]) == "succeeded"
     assert recorded == [Fork.objects.get(pk=response.json()["id"]).pk]
 
