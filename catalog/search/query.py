@@ -21,6 +21,8 @@ from . import typos
 from .vocabulary import Query, Term, parse
 
 SEARCH_CONFIG = "indonesian"
+# The unstemmed copy of the document in the same tsvector (weight D), for prefixes of words being typed.
+PREFIX_CONFIG = "simple"
 
 
 def _pg_lexeme(word: str, *, prefix: bool) -> str:
@@ -40,12 +42,25 @@ def _pg_term(term: Term) -> str:
     return "(" + " | ".join(alternatives) + ")"
 
 
-def pg_tsquery(query: Query, *, match_all: bool = True) -> str:
-    joiner = " & " if match_all else " | "
-    text = "(" + joiner.join(_pg_term(term) for term in query.included) + ")"
+def _pg_term_query(term: Term) -> SearchQuery:
+    found = SearchQuery(_pg_term(term), config=SEARCH_CONFIG, search_type="raw")
+    if " " not in term.text:
+        # A word still being typed is often an affix and a part of a stem ("pengad" for pengaduan, whose
+        # Indonesian stem is "adu"): the unstemmed words of the document (PREFIX_CONFIG) take its prefix.
+        found |= SearchQuery(_pg_lexeme(term.text, prefix=True), config=PREFIX_CONFIG, search_type="raw")
+    return found
+
+
+def pg_search_query(query: Query, *, match_all: bool = True) -> SearchQuery:
+    """The tsquery: each term (typed word as a prefix, stemmed and not; its equivalents stemmed), all
+    (`match_all`) or any of them, none of the excluded."""
+    first, *others = [_pg_term_query(term) for term in query.included]
+    combined = first
+    for found in others:
+        combined = (combined & found) if match_all else (combined | found)
     for term in query.excluded:
-        text += " & !" + _pg_term(term)
-    return text
+        combined &= ~_pg_term_query(term)
+    return combined
 
 
 def _contains(field: str, term: Term, *, lookup: str = "contains") -> Q:
@@ -71,7 +86,7 @@ def _sqlite_rank(term: Term):
 
 def _apply(queryset: QuerySet[App], query: Query, *, match_all: bool) -> QuerySet[App]:
     if connection.vendor == "postgresql":
-        tsquery = SearchQuery(pg_tsquery(query, match_all=match_all), config=SEARCH_CONFIG, search_type="raw")
+        tsquery = pg_search_query(query, match_all=match_all)
         return queryset.filter(search_vector=tsquery).annotate(
             rank=Coalesce(SearchRank(F("search_vector"), tsquery), Value(0.0), output_field=FloatField())
         )

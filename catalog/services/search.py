@@ -10,6 +10,7 @@ from django.utils import translation
 from ..choices import AppCategory, SmartCityDimension, SpbeType
 from ..models import Adoption, App
 from ..search import SEARCH_CONFIG, extra_search_text
+from ..search.query import PREFIX_CONFIG
 
 BATCH = 2000
 
@@ -92,13 +93,16 @@ def app_refresh_search(*, app_ids: Iterable[int] | None = None) -> None:
 
 
 def app_refresh_search_vectors(*, app_ids: Iterable[int] | None = None) -> None:
-    """On PostgreSQL, recompute the weighted tsvector from the stored texts (one UPDATE)."""
+    """On PostgreSQL, recompute the weighted tsvector from the stored texts (one UPDATE): stemmed name (A),
+    short descriptions (B) and document (C), and the document unstemmed (D)."""
     if connection.vendor != "postgresql":
         return
     vector = (
         SearchVector("name", weight="A", config=SEARCH_CONFIG)
         + SearchVector("short_description", "short_description_en", weight="B", config=SEARCH_CONFIG)
         + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
+        # Unstemmed, for the prefix of a word still being typed (catalog/search/query.py).
+        + SearchVector("search_document", weight="D", config=PREFIX_CONFIG)
     )
     target = App.objects.all() if app_ids is None else App.objects.filter(pk__in=list(app_ids))
     target.update(search_vector=vector)
