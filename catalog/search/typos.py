@@ -22,7 +22,7 @@ from ..choices import AppCategory, SmartCityDimension, SpbeType
 from ..models import App
 from .vocabulary import Query, Term, stopwords, synonyms, vocabulary_words, words
 
-CORRECTION_CUTOFF = 0.75
+CORRECTION_CUTOFF = 0.8  # "sampah" (waste) is 0.77 from "sampang" (a regency): not a typo of it
 SUGGESTION_CUTOFF = 0.6
 NEAR_NAMES = 20
 
