@@ -12,7 +12,6 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,22 +48,6 @@ def _claim(fork: Fork) -> bool:
 _SLUG, _NUMBER = "\ue000", "\ue001"
 
 
-def _columns(model: type[Model], alias: str, prefix: str) -> list[str]:
-    return [f'{alias}."{field.column}" AS "{prefix}{field.column}"' for field in model._meta.concrete_fields]
-
-
-def _instance(model: type[Model], row: dict, prefix: str) -> Model:
-    """A model instance from `prefix`-named columns of a row, converted as a queryset converts them."""
-    values = []
-    for field in model._meta.concrete_fields:
-        value = row[prefix + field.column]
-        column = field.get_col(model._meta.db_table)
-        for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
-            value = converter(value, column, connection)
-        values.append(value)
-    return model.from_db(connection.alias, [field.attname for field in model._meta.concrete_fields], values)
-
-
 def _claim_by_id(fork_id) -> Fork | None:
     """The claim and the read in one statement (PostgreSQL): the fork, if it is queued or running on a
     lease that ran out, is taken for this delivery (`leases.claim`'s changes: running, a new lease, the
@@ -78,7 +61,11 @@ def _claim_by_id(fork_id) -> Fork | None:
     fork_table, template_table = Fork._meta.db_table, Template._meta.db_table
     version_table = TemplateVersion._meta.db_table
     returning = ", ".join(
-        [*_columns(Fork, "f", "f_"), *_columns(Template, "t", "t_"), *_columns(TemplateVersion, "v", "v_")]
+        [
+            *selectors.prefixed_columns(Fork, "f", "f_"),
+            *selectors.prefixed_columns(Template, "t", "t_"),
+            *selectors.prefixed_columns(TemplateVersion, "v", "v_"),
+        ]
     )
     sql = f"""
         UPDATE "{fork_table}" AS f
@@ -100,10 +87,10 @@ def _claim_by_id(fork_id) -> Fork | None:
         found = cursor.fetchone()
         if found is None:
             return None
-        row = dict(zip([column.name for column in cursor.description], found, strict=True))
-    fork = _instance(Fork, row, "f_")
-    fork.template = _instance(Template, row, "t_")
-    fork.version = _instance(TemplateVersion, row, "v_")
+        row = dict(zip([column[0] for column in cursor.description], found, strict=True))
+    fork = selectors.instance_from_row(Fork, row, "f_")
+    fork.template = selectors.instance_from_row(Template, row, "t_")
+    fork.version = selectors.instance_from_row(TemplateVersion, row, "v_")
     return fork
 
 

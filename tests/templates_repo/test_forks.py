@@ -689,3 +689,31 @@ def test_a_fork_links_the_mou_to_the_app_only_if_the_apps_owner_signed_it(librar
     fork.refresh_from_db()
     assert fork.mou is not None  # the fork ran under the Batang-Semarang MoU
     assert not app.mous.filter(pk=fork.mou.pk).exists()
+
+
+@pytest.mark.parametrize("number", [None, 1])
+def test_the_forks_version_query_reads_what_the_orms_does(library, developer, number):
+    """`selectors.fork_version_get` (SQL) reads the same version, template and mentor as
+    `template_version_get`, with the app's owner and the region's open replication of the app."""
+    from replication.models import Replication
+
+    expected = selectors.template_version_get(template_slug="pengaduan", number=number)
+    version = selectors.fork_version_get(template_slug="pengaduan", region_code="33.25", number=number)
+    for got, want in [
+        (version, expected),
+        (version.template, expected.template),
+        (version.template.mentor_region, expected.template.mentor_region),
+    ]:
+        fields = type(want)._meta.concrete_fields
+        assert [getattr(got, f.attname) for f in fields] == [getattr(want, f.attname) for f in fields]
+    app = expected.template.app
+    assert version.app_slug == expected.app_slug and version.app_owner_id == app.owner_region_id
+    open_one = Replication.objects.open().filter(app=app, penerima="33.25").first()
+    assert version.open_replication_id == (open_one.pk if open_one else None)
+    fork, _ = services.fork_request(
+        user=developer, template_slug="pengaduan", region_code="33.25", context={}
+    )
+    again = selectors.fork_version_get(template_slug="pengaduan", region_code="33.25", number=number)
+    assert fork.replication_id is not None and again.open_replication_id == fork.replication_id
+    assert selectors.fork_version_get(template_slug="pengaduan", region_code="33.25", number=99) is None
+    assert selectors.fork_version_get(template_slug="none", region_code="33.25") is None
