@@ -76,7 +76,7 @@ def test_the_dashboard_draws_the_selectors_numbers(client, world):
     assert jateng["values"] == [1, 1, 0] and jateng["url"] == "/wilayah/33/"
     assert ["Jawa Tengah", "1", "1", "0"] in table_rows(html, "provinces")
     # No report yet: the SLA chart says so and draws nothing.
-    assert 'data-chart="chart-sla-data"' not in html and "No data yet." in html
+    assert 'data-chart="chart-sla-data"' not in html and "Belum ada data." in html
     for name in ("timeline", "network", "provinces", "sla"):
         assert f"/api/v1/stats/{name}/?format=csv" in html.replace("&amp;", "&")
     assert "lumbung/charts.js" in html and "<script>" not in html  # no inline script (CSP)
@@ -120,7 +120,7 @@ def test_the_home_page_has_the_panels(client, world):
 def test_the_home_page_without_data(client, regions):
     html = client.get("/").content.decode()
     assert client.get("/").status_code == 200
-    assert "No data yet." in html
+    assert "Belum ada data." in html
 
 
 def test_search_groups_apps_templates_and_regions(client, world):

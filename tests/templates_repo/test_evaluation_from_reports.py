@@ -4,6 +4,7 @@ page and through the API, by the recipient's editors and admins, in the evaluati
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from replication.choices import Phase
 from replication.models import EvaluationFigure
@@ -99,7 +100,8 @@ def test_the_replication_page_shows_the_reports_and_the_form_to_its_evaluators(c
 
 
 def test_the_service_refuses_a_month_no_copy_reported(replication):
-    with pytest.raises(Exception, match="both months"):
+    with pytest.raises(ValidationError) as refused:
         services.evaluation_from_reports(
             user=member_of(BATANG, "editor"), replication=replication, before="2026-03", after="2026-10"
         )
+    assert set(refused.value.message_dict) == {"before"}
