@@ -11,6 +11,7 @@ same ones its API answers from, and every label is translated here, on the serve
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from numbers import Number
 
 from django.utils.formats import get_format
 from django.utils.html import escape
@@ -39,11 +40,14 @@ class Table:
                 return str(value).replace(".", separator)
             return str(value) if isinstance(value, int) else escape(value)
 
+        # Each cell carries its column's name, which a phone shows beside the number (rows stack there).
+        labels = [f' data-label="{escape(column)}"' for column in self.columns[1:]]
+
         def tr(row) -> str:
             values = "".join(
-                f'<td class="num">{cell(value)}</td>' if value is None or isinstance(value, int | float)
-                else f"<td>{cell(value)}</td>"
-                for value in row[1:]
+                f'<td class="num"{label}>{cell(value)}</td>' if value is None or isinstance(value, Number)
+                else f"<td{label}>{cell(value)}</td>"
+                for label, value in zip(labels, row[1:], strict=False)
             )  # fmt: skip
             return f'<tr><th scope="row">{cell(row[0])}</th>{values}</tr>'
 
