@@ -22,6 +22,7 @@ setup: install
 	DEBUG=1 $(BIN)/python manage.py load_regions
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py sync_templates
+	DEBUG=1 $(BIN)/python manage.py refresh_search
 	DEBUG=1 $(BIN)/python manage.py ensure_demo_users
 	DEBUG=1 $(BIN)/python manage.py load_demo_copies
 

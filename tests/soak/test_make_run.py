@@ -81,6 +81,7 @@ def test_make_run_stays_up_under_forks_broadcasts_and_beat(tmp_path):
         "load_regions",
         "load_demo",
         "sync_templates",
+        "refresh_search",
         "ensure_demo_users",
         "load_demo_copies",
     ):
