@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import App
 from config.charts import series_chart
+from config.languages import page_is_in_record_language
 
 from . import figures as declared_figures
 from . import selectors
@@ -121,6 +122,9 @@ def region_results(request, region) -> dict | None:
     if not copies:
         return None
     for copy in copies:
+        # A template's name exists in Indonesian only: said so on a page in another language.
+        name = copy["template"].name
+        copy["template_name"] = name if page_is_in_record_language() else f"{name} {_('(Bahasa Indonesia)')}"
         headline = copy["figures"][0] if copy["figures"] else None
         months = list(reversed(copy["months"]))
         demo = any(row["demo"] for row in months)
@@ -128,7 +132,7 @@ def region_results(request, region) -> dict | None:
         copy["chart"] = series_chart(
             f"region-results-{copy['fork'].pk.hex[:8]}",
             kind="bar",
-            title=f"{copy['template'].name}: {headline['label']}" if headline else copy["template"].name,
+            title=f"{copy['template_name']}: {headline['label']}" if headline else copy["template_name"],
             label=_("Month"),
             categories=[row["month"].strftime("%Y-%m") for row in months],
             series=[(headline["label"] if headline else "", values)],
