@@ -75,48 +75,34 @@ def live_since(today: datetime.date | None = None) -> datetime.date:
 # The querysets of each kind, narrowed to a scope ---------------------------------------------------------
 
 
+def _scoped(qs, scope: Scope, *, category: str, app: str, region: str):
+    """`qs` narrowed to the scope; the arguments name the lookups of the category, app slug and region."""
+    lookups = {category: scope.category, app: scope.app, region: scope.region}
+    return qs.filter(**{lookup: value for lookup, value in lookups.items() if value})
+
+
 def _adoptions(scope: Scope):
-    qs = Adoption.objects.all()
-    if scope.category:
-        qs = qs.filter(app__category=scope.category)
-    if scope.app:
-        qs = qs.filter(app__slug=scope.app)
-    if scope.region:
-        qs = qs.filter(region_id=scope.region)
-    return qs
+    return _scoped(
+        Adoption.objects.all(), scope, category="app__category", app="app__slug", region="region_id"
+    )
 
 
 def _copies(scope: Scope):
-    qs = Fork.objects.filter(status=ForkStatus.SUCCEEDED)
-    if scope.category:
-        qs = qs.filter(template__category=scope.category)
-    if scope.app:
-        qs = qs.filter(template__app__slug=scope.app)
-    if scope.region:
-        qs = qs.filter(region_id=scope.region)
-    return qs
+    return _scoped(
+        Fork.objects.filter(status=ForkStatus.SUCCEEDED), scope,
+        category="template__category", app="template__app__slug", region="region_id",
+    )  # fmt: skip
 
 
 def _replications(scope: Scope):
-    qs = Replication.objects.exclude(request_state=RequestState.DECLINED)
-    if scope.category:
-        qs = qs.filter(app__category=scope.category)
-    if scope.app:
-        qs = qs.filter(app__slug=scope.app)
-    if scope.region:
-        qs = qs.filter(penerima_id=scope.region)
-    return qs
+    return _scoped(
+        Replication.objects.exclude(request_state=RequestState.DECLINED), scope,
+        category="app__category", app="app__slug", region="penerima_id",
+    )  # fmt: skip
 
 
 def _apps(scope: Scope):
-    qs = App.objects.all()
-    if scope.category:
-        qs = qs.filter(category=scope.category)
-    if scope.app:
-        qs = qs.filter(slug=scope.app)
-    if scope.region:
-        qs = qs.filter(owner_region_id=scope.region)
-    return qs
+    return _scoped(App.objects.all(), scope, category="category", app="slug", region="owner_region_id")
 
 
 # Timeline --------------------------------------------------------------------------------------------
