@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from catalog.models import App
 from config.charts import series_chart
 from config.languages import page_is_in_record_language
+from registry import permissions
+from replication.choices import Phase
 
 from . import figures as declared_figures
 from . import selectors
@@ -81,9 +83,6 @@ def app_results(request, app: App) -> dict | None:
 def replication_reports(request, replication) -> dict | None:
     """On a replication's page: what its copies reported, month by month, and (for who evaluates, in the
     evaluation phase) the form that takes two of those months as the evaluation's before/after figures."""
-    from registry import permissions
-    from replication.choices import Phase
-
     rows = list(
         ServiceReport.objects.filter(fork__replication=replication, fork__status=ForkStatus.SUCCEEDED)
         .select_related("fork__region", "fork__version", "fork__current_version")
