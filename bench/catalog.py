@@ -48,16 +48,31 @@ WRK_SCRIPT = """
 local paths = {}
 for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
 local i = 0
+-- Cached catalog answers used, from each response's X-Cache-Lookups (bench/middleware.py).
+hits, lookups, whole = 0, 0, 0
+local threads = {}
+setup = function(thread) threads[#threads + 1] = thread end
 request = function()
   i = i + 1
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
+response = function(status, headers, body)
+  local h, n = string.match(headers["X-Cache-Lookups"] or "0/0", "(%d+)/(%d+)")
+  h, n = tonumber(h), tonumber(n)
+  hits, lookups = hits + h, lookups + n
+  if n > 0 and h == n then whole = whole + 1 end
+end
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout
-  io.write(string.format('{"p50": %f, "p95": %f, "rps": %f, "requests": %d, "errors": %d}\\n',
+  local h, n, w = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    h, n, w = h + thread:get("hits"), n + thread:get("lookups"), w + thread:get("whole")
+  end
+  io.write(string.format('{"p50": %f, "p95": %f, "rps": %f, "requests": %d, "errors": %d, '
+    .. '"hits": %d, "lookups": %d, "whole": %d}\\n',
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    summary.requests / (summary.duration / 1e6), summary.requests, errors))
+    summary.requests / (summary.duration / 1e6), summary.requests, errors, h, n, w))
 end
 """
 
@@ -242,12 +257,20 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
     raise SystemExit(f"gunicorn did not start: {errors.read().decode()[-2000:]}")
 
 
-def wrk(port: int, paths: list[str], duration: int, connections: int, workdir: Path) -> dict:
+def wrk(
+    port: int,
+    paths: list[str],
+    duration: int,
+    connections: int,
+    workdir: Path,
+    warm_up: list[str] | None = None,
+) -> dict:
     script, path_file = workdir / "rotate.lua", workdir / "paths.txt"
     script.write_text(WRK_SCRIPT)
     path_file.write_text("\n".join(paths) + "\n")
-    # Warm-up: connection setup, Python imports and (in the cached run) the first computation of each URL.
-    for warm in paths[:200]:
+    # Warm-up: connection setup, Python imports and (in the rotating mode's cached run) the first
+    # computation of each URL; the long tail warms up on URLs of its own.
+    for warm in paths[:200] if warm_up is None else warm_up:
         subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{port}{warm}"], check=False)
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "-s", str(script), f"http://127.0.0.1:{port}/"],
@@ -298,6 +321,12 @@ def main() -> None:
     parser.add_argument("--apps", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--long-tail",
+        action="store_true",
+        help="thousands of different URLs per scenario, production cache on (bench/longtail.py)",
+    )
+    parser.add_argument("--urls", type=int, default=6000, help="distinct URLs per long-tail scenario")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -322,6 +351,9 @@ def main() -> None:
     django_setup(env)
     generate(args.apps)
     generate_reuse()
+    if args.long_tail:
+        long_tail(env, args)
+        return
 
     rng = random.Random(7)
     plan = scenarios(rng, args.apps)
@@ -389,6 +421,55 @@ def main() -> None:
     failed_requests = sum(row["errors"] for rows in results.values() for row in rows.values())
     if failed_requests:
         print(f"  WARNING: {failed_requests} requests failed (non-2xx or socket errors)")
+
+
+def long_tail(env: dict, args) -> None:
+    from bench import longtail
+
+    plan = longtail.scenarios(random.Random(14), args.apps, args.urls + 100)
+    import redis
+
+    redis.Redis.from_url(CACHE_URL).flushdb()
+    port = free_port()
+    server = start_server(env, port)
+    rows = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, paths in plan.items():
+                measured, warm_up = (paths, paths) if len(paths) == 1 else (paths[100:], paths[:100])
+                rows[name] = wrk(port, measured, args.duration, args.connections, Path(tmp), warm_up)
+                rows[name]["urls"] = len(measured)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    bare = rows["bare JsonResponse"]
+    print(
+        f"\n{args.apps} apps, long tail, production cache on, gunicorn 2 workers, "
+        f"wrk {args.connections} connections, {args.duration} s each"
+    )
+    print(
+        f"{'scenario':<22} {'URLs':>6} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} "
+        f"{'vs bare':>8} {'hit rate':>9} {'errors':>7}"
+    )
+    for name, row in rows.items():
+        rate = row["hits"] / row["lookups"] if row["lookups"] else 0.0
+        row["hit rate"] = rate
+        print(
+            f"{name:<22} {row['urls']:>6} {row['requests']:>9} {row['p50']:>8.2f} {row['p95']:>8.2f} "
+            f"{row['rps']:>8.0f} {row['rps'] / bare['rps']:>8.2f} {rate:>8.1%} {row['errors']:>7}"
+        )
+    print(
+        "\nhit rate: cached catalog answers found / looked up (X-Cache-Lookups); the figures count below 10%"
+    )
+    print("\nTargets (issue 14):")
+    for text, name, measure, target, op in longtail.TARGETS:
+        row = rows[name]
+        value = row["rps"] / bare["rps"] if measure == "ratio" else row[measure]
+        ok = (value >= target if op == ">=" else value <= target) and row["hit rate"] < 0.10
+        print(f"  {'PASS' if ok else 'MISS'}  {text}: {value:.2f} (hit rate {row['hit rate']:.1%})")
+    errors = sum(row["errors"] for row in rows.values())
+    print(f"  {'PASS' if not errors else 'MISS'}  no errors: {errors} failed requests")
 
 
 if __name__ == "__main__":

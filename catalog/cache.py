@@ -5,6 +5,7 @@ module, so that selectors and services both use it without importing each other.
 """
 
 import hashlib
+import threading
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -41,9 +42,34 @@ def cache_key(*parts) -> str:
     return f"catalog:{catalog_version()}:{digest}"
 
 
-def cached(key_parts, compute: Callable, timeout: int = CACHE_SECONDS):
-    """`compute()`, cached under `key_parts` and the catalog version."""
-    return cache.get_or_set(cache_key(*key_parts), compute, timeout)
+class Lookups(threading.local):
+    """How many cached answers this thread found and computed since `reset()`: the catalog benchmark
+    reads them per request (bench/middleware.py) to tell a measured query from a cache hit."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.hits = self.misses = 0
+
+
+lookups = Lookups()
+_MISSING = object()
+
+
+def cached(key_parts, compute: Callable, timeout: int = CACHE_SECONDS, *, answer: bool = True):
+    """`compute()`, cached under `key_parts` and the catalog version. `answer=False` for what is not an
+    answer to one query (a vocabulary every query shares): it is left out of `lookups`."""
+    key = cache_key(*key_parts)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout)  # two requests computing the same answer store the same value
+        if answer:
+            lookups.misses += 1
+    elif answer:
+        lookups.hits += 1
+    return value
 
 
 def cached_json(key_parts, compute: Callable) -> bytes:

@@ -367,8 +367,11 @@ PERMISSIONS_POLICY = {
 }  # fmt: skip
 
 # Lumbung -----------------------------------------------------------------------------------------
-# Mounts the reference views of bench/ (a bare JsonResponse, a naive icontains search).
+# Mounts the reference views of bench/ (a bare JsonResponse, a naive icontains search) and its header
+# counting the cached answers each request used.
 LUMBUNG_BENCH = env.bool("LUMBUNG_BENCH", default=False)
+if LUMBUNG_BENCH:
+    MIDDLEWARE.insert(0, "bench.middleware.CacheLookupsHeader")
 LUMBUNG_MOU_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 LUMBUNG_MATERIAL_MAX_BYTES = 20 * 1024 * 1024  # a bimtek session's slides or PDF
 LUMBUNG_MOU_EXPIRY_NOTICE_DAYS = 30

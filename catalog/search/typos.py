@@ -52,7 +52,7 @@ def _catalog_words() -> frozenset[str]:
             found |= _name_words(App.objects.values_list("name", flat=True).distinct())
         return frozenset(found)
 
-    return cached(("search-words", connection.vendor), compute)
+    return cached(("search-words", connection.vendor), compute, answer=False)
 
 
 def _names_near(word: str) -> set[str]:
