@@ -7,15 +7,14 @@ catalog write bumps (catalog.cache).
 
 from collections.abc import Mapping
 
-from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from registry.models import MoU, MoUParty, Region
 
-from . import search
+from . import facets, search
 from .cache import cached
 from .choices import (
     UNKNOWN_LICENSE,
@@ -63,10 +62,6 @@ def app_values(queryset: QuerySet[App]) -> QuerySet:
     return queryset.values(*LIST_FIELDS)
 
 
-def app_rows(queryset: QuerySet[App]) -> list[dict]:
-    return list(app_values(queryset))
-
-
 def search_help(value: str) -> dict:
     """For a search that found nothing (the list page, /cari/): other searches to try (the known words
     closest to each word typed: synonym file, labels, region and app names) and every category."""
@@ -76,24 +71,47 @@ def search_help(value: str) -> dict:
     }
 
 
-class CachedCountPaginator(Paginator):
-    """A paginator whose count (a scan of the filtered apps) is cached under the catalog version.
+# Past this many results a count says "10,000+" and the pages stop (search engines keep such a window):
+# counting every match of a broad query costs as much as the page itself, many times over.
+RESULT_WINDOW = 10_000
 
-    `count_queryset` is the filtered queryset without the list's joins (counting needs none).
+
+def app_page_rows(queryset: QuerySet[App], bottom: int, top: int) -> list[dict]:
+    """Rows `bottom` to `top` of the filtered, ordered `queryset`, as `app_values` rows, in one query.
+
+    Unless ordered by a search's rank, the page's ids come from a subquery that PostgreSQL answers from
+    the ordering's covering index (migration 0015), testing the filters there; only the page's own rows
+    are then read, with their joins: neither the rows skipped nor the rows filtered out are.
+    """
+    if "rank" not in queryset.query.annotations:
+        ids = queryset.values("pk")[bottom:top]
+        queryset = App.objects.filter(pk__in=ids).order_by(*queryset.query.order_by)
+        return list(app_values(queryset))
+    return list(app_values(queryset[bottom:top]))
+
+
+class AppPaginator(Paginator):
+    """Pages of a filtered, ordered app queryset, whose items are `app_values` rows.
+
+    `count` is exact up to RESULT_WINDOW and then RESULT_WINDOW with `capped` set; the pages end there.
+    Both come from the database on every request (no cache): a count stops at the window's end.
     """
 
-    def __init__(self, object_list, per_page, *args, count_queryset: QuerySet | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *args, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
-        self.count_queryset = count_queryset if count_queryset is not None else object_list
+        self.capped = False
 
     @cached_property
     def count(self) -> int:
-        queryset = self.count_queryset.order_by()
-        try:
-            sql = str(queryset.query)
-        except EmptyResultSet:  # a filter that can match nothing (e.g. .none())
-            return 0
-        return cached(("count", queryset.model._meta.label, sql), queryset.count)
+        found = self.object_list.order_by().values("pk")[: RESULT_WINDOW + 1].count()
+        self.capped = found > RESULT_WINDOW
+        return min(found, RESULT_WINDOW)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        return self._get_page(app_page_rows(self.object_list, bottom, top), number, self)
 
 
 # Facets ------------------------------------------------------------------------------------------
@@ -107,35 +125,21 @@ FACET_LABELS = {
 REGION_FACET_LIMIT = 30
 
 
-def _facet_counts(data: Mapping) -> dict[str, list[tuple[str, int]]]:
-    """Counts per value of each facet, under every current filter except the facet's own."""
-    result = {}
-    for facet, column in AppFilterSet.FACETS.items():
-        others = [
-            (key, value) for key, value in _items(data) if key != facet and key not in ("page", "ordering")
-        ]
-        filterset = app_filterset(_querydict(others))
-        queryset = filterset.qs.order_by() if filterset.is_valid() else App.objects.none()
-        rows = queryset.values_list(column).annotate(n=Count("pk")).order_by("-n", column)
-        if facet == "region":
-            rows = rows[:REGION_FACET_LIMIT]
-        result[facet] = [(value if isinstance(value, str) else str(value).lower(), n) for value, n in rows]
-    return result
-
-
-def _items(data: Mapping) -> list[tuple[str, str]]:
-    if hasattr(data, "lists"):
-        return [(key, value) for key, values in data.lists() for value in values]
-    return [(key, value) for key, value in data.items()]
-
-
-def _querydict(items: list[tuple[str, str]]):
-    from django.http import QueryDict
-
-    query = QueryDict(mutable=True)
-    for key, value in items:
-        query.appendlist(key, value)
-    return query
+def _conditions(filterset: AppFilterSet) -> list[facets.Condition]:
+    """The facet filters of a valid filterset, as facets.Condition (empty filters left out)."""
+    data, conditions = filterset.form.cleaned_data, []
+    for facet in AppFilterSet.FACETS:
+        value = data.get(facet)
+        if value in (None, "", []):
+            continue
+        if isinstance(value, Region):
+            values = (value.code,)
+        elif isinstance(value, list):
+            values = tuple(value)
+        else:
+            values = (value,)
+        conditions.append(facets.Condition(facet, values))
+    return conditions
 
 
 def app_facets(data: Mapping) -> dict[str, list[dict]]:
@@ -146,22 +150,32 @@ def app_facets(data: Mapping) -> dict[str, list[dict]]:
     return cached(("facets", get_language(), canonical), lambda: _labelled_facets(data))
 
 
+def _items(data: Mapping) -> list[tuple[str, str]]:
+    if hasattr(data, "lists"):
+        return [(key, value) for key, values in data.lists() for value in values]
+    return [(key, value) for key, value in data.items()]
+
+
 def _labelled_facets(data: Mapping) -> dict[str, list[dict]]:
-    counts = _facet_counts(data)
-    region_codes = {value for value, _n in counts["region"]} | {value for value, _n in counts["province"]}
-    names = (
-        dict(Region.objects.filter(code__in=region_codes).values_list("code", "name")) if region_codes else {}
-    )
-    facets = {}
+    filterset = app_filterset(data)
+    if not filterset.is_valid():
+        return {facet: [] for facet in AppFilterSet.FACETS}
+    text = filterset.form.cleaned_data.get("search")
+    within = search.filter_apps(app_queryset(), text) if text else None
+    counts = facets.facet_counts(_conditions(filterset), within)
+    counts["region"] = counts["region"][:REGION_FACET_LIMIT]
+    codes = {value for facet in facets.REGION_FACETS for value, _n in counts[facet]}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    result = {}
     for facet, rows in counts.items():
         labels = FACET_LABELS.get(facet, {})
-        facets[facet] = [
+        result[facet] = [
             {"value": value, "label": str(labels.get(value) or names.get(value) or value), "count": n}
             for value, n in rows
             # "Licence unknown" is no licence to choose (its apps stay in every other facet's counts).
             if not (facet == "license" and value == UNKNOWN_LICENSE)
         ]
-    return facets
+    return result
 
 
 # Detail ------------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class AppBrowseView(TemplateView):
         params = self.request.GET
         valid = filterset.is_valid()
         queryset = filterset.qs if valid else selectors.app_queryset().none()
-        paginator = selectors.CachedCountPaginator(queryset, PAGE_SIZE)
+        paginator = selectors.AppPaginator(queryset, PAGE_SIZE)
         page = paginator.get_page(params.get("page"))
         search = params.get("search", "").strip()
         return {
@@ -70,7 +70,7 @@ class AppBrowseView(TemplateView):
             "filter_errors": filterset.errors if not valid else None,
             "page_obj": page,
             "paginator": paginator,
-            "apps": _with_labels(selectors.app_rows(page.object_list)),
+            "apps": _with_labels(page.object_list),
             "facets": selectors.app_facets(params) if valid else {},
             "facet_titles": facet_titles(),
             "selected": selected,

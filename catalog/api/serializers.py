@@ -40,28 +40,31 @@ def _app_url_formats(script_prefix: str) -> tuple[str, str]:
     )
 
 
-def list_item(row: dict, request) -> dict:
-    """A row of `selectors.app_rows` as the API shows it in lists (see AppListSerializer)."""
-    slug = row["slug"]
+def list_items(rows: list[dict], request) -> list[dict]:
+    """Rows of `selectors.app_values` as the API shows them in lists (see AppListSerializer)."""
     api_url, web_url = _app_url_formats(get_script_prefix())
-    return {
-        "slug": slug,
-        "name": row["name"],
-        "url": request.build_absolute_uri(api_url.format(slug=slug)),
-        "web_url": request.build_absolute_uri(web_url.format(slug=slug)),
-        "owner_region": {"code": row["owner_region_id"], "name": row["owner_region__name"]},
-        "province": row["owner_province_id"],
-        "owner_agency": row["owner_agency__short_name"] or row["owner_agency__name"],
-        "category": row["category"],
-        "dimension": row["dimension"],
-        "spbe_type": row["spbe_type"],
-        "status": row["status"],
-        "short_description": row["short_description"],
-        "license": row["license"],
-        "has_template": row["has_template"],
-        "adoption_count": row["adoption_count"],
-        "created_at": row["created_at"].isoformat().replace("+00:00", "Z"),
-    }
+    origin = request.build_absolute_uri("/")[:-1]  # scheme and host, checked once per request
+    return [
+        {
+            "slug": row["slug"],
+            "name": row["name"],
+            "url": origin + api_url.format(slug=row["slug"]),
+            "web_url": origin + web_url.format(slug=row["slug"]),
+            "owner_region": {"code": row["owner_region_id"], "name": row["owner_region__name"]},
+            "province": row["owner_province_id"],
+            "owner_agency": row["owner_agency__short_name"] or row["owner_agency__name"],
+            "category": row["category"],
+            "dimension": row["dimension"],
+            "spbe_type": row["spbe_type"],
+            "status": row["status"],
+            "short_description": row["short_description"],
+            "license": row["license"],
+            "has_template": row["has_template"],
+            "adoption_count": row["adoption_count"],
+            "created_at": row["created_at"].isoformat().replace("+00:00", "Z"),
+        }
+        for row in rows
+    ]
 
 
 class OwnerRegionSerializer(serializers.Serializer):
@@ -97,7 +100,10 @@ class FacetValueSerializer(serializers.Serializer):
 
 
 class FacetsSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="Apps matching the filters, at most 10,000 (see count_capped)."
+    )
+    count_capped = serializers.BooleanField(help_text="More than 10,000 apps match: count is 10,000.")
     facets = serializers.DictField(child=FacetValueSerializer(many=True))
 
 

@@ -1,5 +1,3 @@
-from functools import partial
-
 from django.http import HttpResponse
 from django.utils.translation import get_language, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -10,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from config.openapi import SLUG_PATTERN, path_parameter
+from config.pagination import PageNumberPagination
 from config.parsers import FormParser, JSONParser, MultiPartParser
 from registry import permissions
 
@@ -25,7 +24,7 @@ from .serializers import (
     FacetsSerializer,
     PubliccodeImportSerializer,
     PubliccodeUploadSerializer,
-    list_item,
+    list_items,
     require_owner,
 )
 
@@ -36,6 +35,27 @@ def _figures(data):
 
 def _contacts(data):
     return [services.ContactInput(**contact) for contact in data]
+
+
+class AppPagination(PageNumberPagination):
+    """The API's pages over `selectors.AppPaginator`: `count` stops at 10,000 and `count_capped` says so."""
+
+    django_paginator_class = selectors.AppPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = "Matching apps, at most 10,000 (see count_capped)."
+        schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": "More than 10,000 apps match: count is 10,000 and the pages end there.",
+        }
+        schema["required"].append("count_capped")
+        return schema
 
 
 APP_SLUG = path_parameter(
@@ -56,6 +76,7 @@ class AppViewSet(viewsets.ModelViewSet):
     queryset = selectors.app_queryset()
     serializer_class = AppDetailSerializer
     filterset_class = AppFilterSet
+    pagination_class = AppPagination
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN.strip("^$")
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -93,11 +114,8 @@ class AppViewSet(viewsets.ModelViewSet):
 
     def _list_response(self, request):
         queryset = self._filterset(request).qs
-        self.paginator.django_paginator_class = partial(
-            selectors.CachedCountPaginator, count_queryset=queryset
-        )
-        rows = self.paginate_queryset(selectors.app_values(queryset))
-        return self.get_paginated_response([list_item(row, request) for row in rows])
+        rows = self.paginate_queryset(queryset)
+        return self.get_paginated_response(list_items(rows, request))
 
     # The list's filters, documented as the list documents them (facets applies them itself).
     @extend_schema(responses=FacetsSerializer, filters=True)
@@ -105,8 +123,14 @@ class AppViewSet(viewsets.ModelViewSet):
     def facets(self, request):
         """Counts per facet value under the current filters (each facet ignores its own filter)."""
         filterset = self._filterset(request)
-        count = selectors.CachedCountPaginator(filterset.qs, 1).count
-        return Response({"count": count, "facets": selectors.app_facets(request.query_params)})
+        paginator = selectors.AppPaginator(filterset.qs, 1)
+        return Response(
+            {
+                "count": paginator.count,
+                "count_capped": paginator.capped,
+                "facets": selectors.app_facets(request.query_params),
+            }
+        )
 
     def retrieve(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":
