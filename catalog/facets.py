@@ -14,6 +14,7 @@ every value a request sends is a query parameter.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 # Facet key -> column of catalog_app (the keys are AppFilterSet.FACETS').
@@ -50,7 +51,10 @@ def facet_counts(conditions: list[Condition], within=None) -> dict[str, list[tup
     a queryset of the apps the counts are limited to (a search), or None."""
     prefix, params = "", []
     if within is not None:
-        inner, inner_params = within.order_by().values("pk").query.sql_with_params()
+        try:
+            inner, inner_params = within.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a search that found nothing
+            return {facet: [] for facet in COLUMNS}
         materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
         prefix, params = f"WITH found AS {materialized}({inner}) ", list(inner_params)
 

@@ -93,7 +93,8 @@ def app_page_rows(queryset: QuerySet[App], bottom: int, top: int) -> list[dict]:
 class AppPaginator(Paginator):
     """Pages of a filtered, ordered app queryset, whose items are `app_values` rows.
 
-    `count` is exact up to RESULT_WINDOW and then RESULT_WINDOW with `capped` set; the pages end there.
+    `count` is exact up to the window (RESULT_WINDOW, or a search's SEARCH_WINDOW) and then the window,
+    with `capped` set; the pages end there.
     Both come from the database on every request (no cache): a count stops at the window's end.
     """
 
@@ -102,10 +103,14 @@ class AppPaginator(Paginator):
         self.capped = False
 
     @cached_property
+    def window(self) -> int:
+        return search.query.SEARCH_WINDOW if "rank" in self.object_list.query.annotations else RESULT_WINDOW
+
+    @cached_property
     def count(self) -> int:
-        found = self.object_list.order_by().values("pk")[: RESULT_WINDOW + 1].count()
-        self.capped = found > RESULT_WINDOW
-        return min(found, RESULT_WINDOW)
+        found = self.object_list.order_by().values("pk")[: self.window + 1].count()
+        self.capped = found > self.window
+        return min(found, self.window)
 
     def page(self, number):
         number = self.validate_number(number)

@@ -24,6 +24,9 @@ from . import typos
 from .vocabulary import Query, Term, parse
 
 SEARCH_CONFIG = "indonesian"
+# A search is ranked within at most this many apps, the most adopted of those it finds (GitHub's search
+# keeps a window of 1,000 results too): the pages stop there and say that more apps match.
+SEARCH_WINDOW = 1_000
 # The unstemmed copy of the document in the same tsvector (weight D), for prefixes of words being typed.
 PREFIX_CONFIG = "simple"
 
@@ -87,48 +90,60 @@ def _sqlite_rank(term: Term):
     )
 
 
-def _apply(queryset: QuerySet[App], query: Query, *, match_all: bool, prefix: bool = True) -> QuerySet[App]:
+def _apply(
+    queryset: QuerySet[App], query: Query, *, match_all: bool, prefix: bool = True
+) -> tuple[QuerySet[App], int]:
+    """The apps of `queryset` that `query` finds, annotated with `rank`, at most SEARCH_WINDOW + 1 (the most
+    adopted; see `_window`), and how many that is."""
     if connection.vendor == "postgresql":
         tsquery = pg_search_query(query, match_all=match_all, prefix=prefix)
-        return queryset.filter(search_vector=tsquery).annotate(
-            rank=Coalesce(SearchRank(F("search_vector"), tsquery), Value(0.0), output_field=FloatField())
-        )
-    included = [_contains("search_document", term) for term in query.included]
-    if match_all:
-        for q in included:
-            queryset = queryset.filter(q)
+        condition = Q(search_vector=tsquery)
+        rank = Coalesce(SearchRank(F("search_vector"), tsquery), Value(0.0), output_field=FloatField())
     else:
-        either = Q()
+        included = [_contains("search_document", term) for term in query.included]
+        condition = Q()
         for q in included:
-            either |= q
-        queryset = queryset.filter(either)
-    for term in query.excluded:
-        queryset = queryset.exclude(_contains("search_document", term))
-    rank = Value(0.0, output_field=FloatField())
-    for term in query.included:
-        rank = rank + _sqlite_rank(term)
-    return queryset.annotate(rank=rank)
+            condition = (condition & q) if match_all else (condition | q)
+        for term in query.excluded:
+            condition &= ~_contains("search_document", term)
+        rank = Value(0.0, output_field=FloatField())
+        for term in query.included:
+            rank = rank + _sqlite_rank(term)
+    found, count = _window(queryset, condition)
+    return found.annotate(rank=rank), count
+
+
+def _window(queryset: QuerySet[App], condition: Q) -> tuple[QuerySet[App], int]:
+    """The apps of `queryset` matching `condition`, at most SEARCH_WINDOW + 1 of them, the most adopted,
+    read once as a list of ids: every later query (the count, the page, the facets) reads those rows by
+    primary key instead of searching again, and the paginator shows SEARCH_WINDOW of them and says that
+    there are more. (Ranking every match of a word that most apps contain read all their rows: 0.3 s
+    at 100,000 apps.)"""
+    found = queryset.filter(condition).order_by("-adoption_count", "name", "id")
+    ids = list(found.values_list("pk", flat=True)[: SEARCH_WINDOW + 1])
+    return queryset.filter(pk__in=ids), len(ids)
 
 
 def filter_apps(queryset: QuerySet[App], value: str) -> QuerySet[App]:
-    """The apps of `queryset` that `value` finds, annotated with `rank` (higher is better)."""
+    """The apps of `queryset` that `value` finds, annotated with `rank` (higher is better); at most
+    SEARCH_WINDOW + 1 of them, the most adopted, when more match."""
     query = parse(value)
     if not query:
         return queryset
-    found = _apply(queryset, query, match_all=True, prefix=False)
-    if found.exists():
+    found, count = _apply(queryset, query, match_all=True, prefix=False)
+    if count:
         return found
     if connection.vendor == "postgresql":  # SQLite matched substrings, so prefixes, already
-        found = _apply(queryset, query, match_all=True, prefix=True)
-        if found.exists():
+        found, count = _apply(queryset, query, match_all=True, prefix=True)
+        if count:
             return found
     corrected = typos.correct(query)
     if corrected is not query:
-        found = _apply(queryset, corrected, match_all=True)
-        if len(corrected.included) == 1 or found.exists():
+        found, count = _apply(queryset, corrected, match_all=True)
+        if len(corrected.included) == 1 or count:
             return found
     if len(corrected.included) > 1:
-        return _apply(queryset, corrected, match_all=False)
+        return _apply(queryset, corrected, match_all=False)[0]
     return found
 
 

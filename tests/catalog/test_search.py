@@ -111,3 +111,24 @@ def test_nothing_found_suggests_terms_and_categories(client, regions):
     page = client.get("/aplikasi/", {"search": "pengaduxn"})
     assert [app["slug"] for app in page.context["apps"]] == ["pengaduan"]  # corrected, not suggested
     assert page.context["search_help"] is None
+
+
+@pytest.mark.django_db
+def test_a_search_finding_more_than_the_window_ranks_its_most_adopted_and_says_so(api, regions, monkeypatch):
+    """Past SEARCH_WINDOW matches, a search works on the most adopted of them: the count stops at the
+    window, `count_capped` says more apps match, the page says so too."""
+    monkeypatch.setattr("catalog.search.query.SEARCH_WINDOW", 3)
+    for n, adopted in enumerate([5, 0, 9, 2, 7]):
+        factories.AppFactory(name=f"Layanan Aduan {n}", slug=f"aduan-{n}", adoption_count=adopted)
+    factories.AppFactory(name="Antrean Puskesmas", slug="antrean", adoption_count=50)
+    body = api.get("/api/v1/apps/", {"search": "aduan"}).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    assert {item["slug"] for item in body["results"]} <= {"aduan-2", "aduan-4", "aduan-0", "aduan-3"}
+    assert len(body["results"]) == 3
+    facets = api.get("/api/v1/apps/facets/", {"search": "aduan"}).json()
+    assert (facets["count"], facets["count_capped"]) == (3, True)
+    assert sum(item["count"] for item in facets["facets"]["category"]) == 4  # the window's apps
+    page = api.get("/aplikasi/", {"search": "aduan"})
+    assert "More than 3 apps" in page.content.decode() or "Lebih dari 3 aplikasi" in page.content.decode()
+    narrow = api.get("/api/v1/apps/", {"search": "antrean"}).json()
+    assert (narrow["count"], narrow["count_capped"]) == (1, False)
