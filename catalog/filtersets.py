@@ -103,7 +103,10 @@ class AppFilterSet(django_filters.FilterSet):
         )
 
     def filter_search(self, queryset, name, value):
-        return search_apps(queryset, value)
+        # Kept for the facet counts (selectors.app_facets): the search's apps, before any other filter
+        # (search is the first filter), so that a page with results and facets searches once.
+        self.searched = search_apps(queryset, value)
+        return self.searched
 
     def filter_ordering(self, queryset, name, value):
         # Applied in filter_queryset, after every filter: relevance needs the search's rank.

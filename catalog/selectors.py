@@ -147,12 +147,13 @@ def _conditions(filterset: AppFilterSet) -> list[facets.Condition]:
     return conditions
 
 
-def app_facets(data: Mapping) -> dict[str, list[dict]]:
-    """Facet counts for the filters in `data`, with labels; cached per language and catalog version."""
+def app_facets(filterset: AppFilterSet) -> dict[str, list[dict]]:
+    """Facet counts for the filters of a valid `filterset`, with labels; cached per language and catalog
+    version. A filterset whose results were read already lends its search's apps (`searched`)."""
     canonical = sorted(
-        (key, value) for key, value in _items(data) if key not in ("page", "ordering", "page_size")
+        (key, value) for key, value in _items(filterset.data) if key not in ("page", "ordering", "page_size")
     )
-    return cached(("facets", get_language(), canonical), lambda: _labelled_facets(data))
+    return cached(("facets", get_language(), canonical), lambda: _labelled_facets(filterset))
 
 
 def _items(data: Mapping) -> list[tuple[str, str]]:
@@ -161,12 +162,11 @@ def _items(data: Mapping) -> list[tuple[str, str]]:
     return [(key, value) for key, value in data.items()]
 
 
-def _labelled_facets(data: Mapping) -> dict[str, list[dict]]:
-    filterset = app_filterset(data)
-    if not filterset.is_valid():
-        return {facet: [] for facet in AppFilterSet.FACETS}
+def _labelled_facets(filterset: AppFilterSet) -> dict[str, list[dict]]:
     text = filterset.form.cleaned_data.get("search")
-    within = search.filter_apps(app_queryset(), text) if text else None
+    within = None
+    if text:
+        within = getattr(filterset, "searched", None) or search.filter_apps(app_queryset(), text)
     counts = facets.facet_counts(_conditions(filterset), within)
     counts["region"] = counts["region"][:REGION_FACET_LIMIT]
     codes = {value for facet in facets.REGION_FACETS for value, _n in counts[facet]}

@@ -71,7 +71,7 @@ class AppBrowseView(TemplateView):
             "page_obj": page,
             "paginator": paginator,
             "apps": _with_labels(page.object_list),
-            "facets": selectors.app_facets(params) if valid else {},
+            "facets": selectors.app_facets(filterset) if valid else {},
             "facet_titles": facet_titles(),
             "selected": selected,
         }

@@ -128,7 +128,7 @@ class AppViewSet(viewsets.ModelViewSet):
             {
                 "count": paginator.count,
                 "count_capped": paginator.capped,
-                "facets": selectors.app_facets(request.query_params),
+                "facets": selectors.app_facets(filterset),
             }
         )
 

@@ -45,7 +45,7 @@ def _catalog_words() -> frozenset[str]:
 
     def compute():
         found = _name_words(Region.objects.values_list("name", flat=True))
-        found |= _name_words(App.objects.values_list("name", flat=True).distinct())
+        found |= _name_words(App.objects.order_by().values_list("name", flat=True).distinct())
         return frozenset(found)
 
     return cached(("search-words",), compute, answer=False)

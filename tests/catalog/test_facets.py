@@ -71,21 +71,34 @@ def test_one_query_counts_what_one_query_per_facet_counts(spread, params):
     query = QueryDict(mutable=True)
     for key, values in params.items():
         query.setlist(key, values)
+    filterset = selectors.app_filterset(query)
+    assert filterset.is_valid()
     found = {
         facet: {item["value"]: item["count"] for item in items}
-        for facet, items in selectors.app_facets(query).items()
+        for facet, items in selectors.app_facets(filterset).items()
     }
     assert found == expected(params)
 
 
 @pytest.mark.parametrize("search", [False, True])
-def test_facets_run_three_queries_whatever_the_filters(spread, search):
-    """One for the counts, one for the regions' names; a search adds its own check that it finds
-    something (catalog.search); filter validation reads the province and region chosen."""
+def test_facets_run_two_queries_whatever_the_filters(spread, search):
+    """One for the counts, one for the regions' names; a search adds its own (catalog.search reads the
+    ids of the apps it finds once)."""
     for params in ({}, {"status": "stable"}, {"status": "stable", "license": "MIT", "category": "kesehatan"}):
         cache.clear()
         data = QueryDict(mutable=True)
         data.update({**params, **({"search": "aduan"} if search else {})})
         with CaptureQueriesContext(connection) as ctx:
-            selectors.app_facets(data)
+            filterset = selectors.app_filterset(data)
+            assert filterset.is_valid()
+            selectors.app_facets(filterset)
         assert len(ctx.captured_queries) == 2 + search, [q["sql"][:80] for q in ctx.captured_queries]
+
+
+def test_a_page_with_results_and_facets_searches_once(api, spread):
+    """The browse page and the API's facets reuse the search their results ran."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert api.get("/api/v1/apps/facets/", {"search": "aduan", "status": "stable"}).status_code == 200
+    # The search itself is the query that picks its window, the most adopted matches (catalog.search).
+    searches = [q for q in ctx.captured_queries if '"adoption_count" DESC' in q["sql"]]
+    assert len(searches) == 1, [q["sql"] for q in searches]
