@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from catalog import selectors
+from catalog import search, selectors
 from catalog.filtersets import AppFilterSet
 from tests import factories
 
@@ -83,7 +83,8 @@ def test_one_query_counts_what_one_query_per_facet_counts(spread, params):
 @pytest.mark.parametrize("search", [False, True])
 def test_facets_run_two_queries_whatever_the_filters(spread, search):
     """One for the counts, one for the regions' names; a search adds its own (catalog.search reads the
-    ids of the apps it finds once)."""
+    ids of the apps it finds once; on PostgreSQL after two plan estimates that choose how)."""
+    searching = 3 if connection.vendor == "postgresql" else 1
     for params in ({}, {"status": "stable"}, {"status": "stable", "license": "MIT", "category": "kesehatan"}):
         cache.clear()
         data = QueryDict(mutable=True)
@@ -92,7 +93,8 @@ def test_facets_run_two_queries_whatever_the_filters(spread, search):
             filterset = selectors.app_filterset(data)
             assert filterset.is_valid()
             selectors.app_facets(filterset)
-        assert len(ctx.captured_queries) == 2 + search, [q["sql"][:80] for q in ctx.captured_queries]
+        expected = 2 + (searching if search else 0)
+        assert len(ctx.captured_queries) == expected, [q["sql"][:80] for q in ctx.captured_queries]
 
 
 def test_a_page_with_results_and_facets_searches_once(api, spread):
@@ -100,5 +102,6 @@ def test_a_page_with_results_and_facets_searches_once(api, spread):
     with CaptureQueriesContext(connection) as ctx:
         assert api.get("/api/v1/apps/facets/", {"search": "aduan", "status": "stable"}).status_code == 200
     # The search itself is the query that picks its window, the most adopted matches (catalog.search).
-    searches = [q for q in ctx.captured_queries if '"adoption_count" DESC' in q["sql"]]
+    window = f"LIMIT {search.query.SEARCH_WINDOW + 1}"
+    searches = [q for q in ctx.captured_queries if q["sql"].endswith(window)]
     assert len(searches) == 1, [q["sql"] for q in searches]

@@ -132,3 +132,16 @@ def test_a_search_finding_more_than_the_window_ranks_its_most_adopted_and_says_s
     assert "More than 3 apps" in page.content.decode() or "Lebih dari 3 aplikasi" in page.content.decode()
     narrow = api.get("/api/v1/apps/", {"search": "antrean"}).json()
     assert (narrow["count"], narrow["count_capped"]) == (1, False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_both_ways_of_picking_the_window_pick_the_same_apps(api, regions, monkeypatch, share):
+    """Dense searches walk the most-adopted index, others sort their matches (PostgreSQL chooses by its
+    estimate): the window is the same apps either way."""
+    monkeypatch.setattr("catalog.search.query.SEARCH_WINDOW", 3)
+    monkeypatch.setattr("catalog.search.query.DENSE_SHARE", share)
+    for n, adopted in enumerate([5, 0, 9, 2, 7, 9]):
+        factories.AppFactory(name=f"Layanan Aduan {n}", slug=f"aduan-{n}", adoption_count=adopted)
+    body = api.get("/api/v1/apps/", {"search": "aduan", "ordering": "adopted"}).json()
+    assert [item["slug"] for item in body["results"]] == ["aduan-2", "aduan-5", "aduan-4"]
