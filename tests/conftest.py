@@ -69,6 +69,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_search_words():
+    """Each test's apps are new names: no process copy of the typo words from an earlier test (a rolled-back
+    test never bumps the catalog version the copy is keyed on)."""
+    from catalog.search import typos
+
+    typos._words = None
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # The real 552 regions, once for the session (tests run in transactions on top of them).

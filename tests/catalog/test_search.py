@@ -145,3 +145,18 @@ def test_both_ways_of_picking_the_window_pick_the_same_apps(api, regions, monkey
         factories.AppFactory(name=f"Layanan Aduan {n}", slug=f"aduan-{n}", adoption_count=adopted)
     body = api.get("/api/v1/apps/", {"search": "aduan", "ordering": "adopted"}).json()
     assert [item["slug"] for item in body["results"]] == ["aduan-2", "aduan-5", "aduan-4"]
+
+
+@pytest.mark.django_db
+def test_typo_words_follow_the_catalog_version(regions, django_capture_on_commit_callbacks):
+    """The process keeps its copy of the app-name words while the catalog version is the same; a new app
+    (which bumps it) is known to the next misspelt search."""
+    from catalog.search import typos
+
+    assert "kolaborasi" not in typos.known_words()
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.AppFactory(name="Kolaborasi Warga", slug="kolaborasi")
+        from catalog.cache import catalog_changed
+
+        catalog_changed()
+    assert "kolaborasi" in typos.known_words()
