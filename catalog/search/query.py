@@ -14,6 +14,7 @@
    so a search that finds something costs one small query more than before, whatever the catalog's size.
 """
 
+import functools
 import json
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -93,7 +94,7 @@ def _sqlite_rank(term: Term):
 
 
 def _apply(
-    queryset: QuerySet[App], query: Query, *, match_all: bool, prefix: bool = True
+    queryset: QuerySet[App], query: Query, *, match_all: bool, prefix: bool = True, total: float = 0.0
 ) -> tuple[QuerySet[App], int]:
     """The apps of `queryset` that `query` finds, annotated with `rank`, at most SEARCH_WINDOW + 1 (the most
     adopted; see `_window`), and how many that is."""
@@ -111,11 +112,11 @@ def _apply(
         rank = Value(0.0, output_field=FloatField())
         for term in query.included:
             rank = rank + _sqlite_rank(term)
-    found, count = _window(queryset, condition)
+    found, count = _window(queryset, condition, total)
     return found.annotate(rank=rank), count
 
 
-def _window(queryset: QuerySet[App], condition: Q) -> tuple[QuerySet[App], int]:
+def _window(queryset: QuerySet[App], condition: Q, total: float) -> tuple[QuerySet[App], int]:
     """The apps of `queryset` matching `condition`, at most SEARCH_WINDOW + 1 of them, the most adopted,
     read once as a list of ids: every later query (the count, the page, the facets) reads those rows by
     primary key instead of searching again, and the paginator shows SEARCH_WINDOW of them and says that
@@ -123,7 +124,7 @@ def _window(queryset: QuerySet[App], condition: Q) -> tuple[QuerySet[App], int]:
     at 100,000 apps.)"""
     found = queryset.filter(condition)
     adoptions = F("adoption_count")
-    if connection.vendor == "postgresql" and not _dense(found, queryset):
+    if connection.vendor == "postgresql" and _estimated_rows(found) <= DENSE_SHARE * total:
         # `+ 0` keeps PostgreSQL off the most-adopted index: walking it and testing each app's text is
         # fast when most apps match, but for a word in 5% of them it read 25,000 rows (180 ms) where
         # reading the 5,000 matches from the text index and sorting them takes 20.
@@ -145,31 +146,29 @@ def _estimated_rows(queryset: QuerySet) -> float:
 DENSE_SHARE = 0.3
 
 
-def _dense(found: QuerySet[App], everything: QuerySet[App]) -> bool:
-    """Whether the search finds more than DENSE_SHARE of the apps, by PostgreSQL's estimates."""
-    return _estimated_rows(found) > DENSE_SHARE * _estimated_rows(everything)
-
-
 def filter_apps(queryset: QuerySet[App], value: str) -> QuerySet[App]:
     """The apps of `queryset` that `value` finds, annotated with `rank` (higher is better); at most
     SEARCH_WINDOW + 1 of them, the most adopted, when more match."""
     query = parse(value)
     if not query:
         return queryset
-    found, count = _apply(queryset, query, match_all=True, prefix=False)
+    # PostgreSQL's estimate of the apps searched, once for every step (see DENSE_SHARE).
+    total = _estimated_rows(queryset) if connection.vendor == "postgresql" else 0.0
+    apply = functools.partial(_apply, queryset, total=total)
+    found, count = apply(query, match_all=True, prefix=False)
     if count:
         return found
     if connection.vendor == "postgresql":  # SQLite matched substrings, so prefixes, already
-        found, count = _apply(queryset, query, match_all=True, prefix=True)
+        found, count = apply(query, match_all=True, prefix=True)
         if count:
             return found
     corrected = typos.correct(query)
     if corrected is not query:
-        found, count = _apply(queryset, corrected, match_all=True)
+        found, count = apply(corrected, match_all=True)
         if len(corrected.included) == 1 or count:
             return found
     if len(corrected.included) > 1:
-        return _apply(queryset, corrected, match_all=False)[0]
+        return apply(corrected, match_all=False)[0]
     return found
 
 
