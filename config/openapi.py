@@ -107,15 +107,21 @@ def _empty_choice_means_no_filter(operation: dict) -> None:
             schema["enum"] = [*schema["enum"], ""]
 
 
+# A character that DRF's trimming (Python's str.strip) keeps, read the same by Python's `re` and by an ECMA
+# engine (JSON Schema's dialect): ECMA's \s leaves out \x1c-\x1f and \x85, which Python strips, and includes
+# \uFEFF, which Python keeps.
+NOT_TRIMMED = r"[^\s\x1c-\x1f\x85]|\uFEFF"
+
+
 def _text_is_trimmed(schemas: dict) -> None:
-    # DRF trims request text, so a required one of only spaces is blank: say it needs a non-space.
+    # DRF trims request text, so a required one of only spaces is blank: say it needs a kept character.
     for name, component in schemas.items():
         if not name.endswith("Request"):
             continue
         for field in component.get("properties", {}).values():
             plain = not field.keys() & {"pattern", "format", "enum"}
             if field.get("type") == "string" and field.get("minLength", 0) >= 1 and plain:
-                field["pattern"] = r"\S"
+                field["pattern"] = NOT_TRIMMED
 
 
 def add_error_responses(result, generator, request, public):

@@ -12,6 +12,7 @@ import re
 import zlib
 from collections import defaultdict
 
+import jsonschema_rs
 import pytest
 import schemathesis
 from django.core import signals
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
+from config.openapi import NOT_TRIMMED
 from config.wsgi import application
 from registry.models import Agency
 from templates_repo import services as template_services
@@ -392,8 +394,18 @@ def test_the_schema_lets_a_single_choice_filter_be_empty_as_the_api_does(api, re
 
 def test_the_schema_says_required_text_needs_more_than_spaces(api, batang_editor):
     field = schema.raw_schema["components"]["schemas"]["AppWriteRequest"]["properties"]["long_description"]
-    assert field["pattern"] == r"\S"
+    assert field["pattern"] == NOT_TRIMMED
     api.force_authenticate(batang_editor)
     response = api.post("/api/v1/apps/", {"long_description": "   "}, format="json")
     assert response.status_code == 400
     assert "long_description" in response.json()
+
+
+def test_the_not_blank_pattern_is_what_drf_keeps_in_both_regex_dialects():
+    # Python's `re` and jsonschema_rs (an ECMA engine, as JSON Schema says) both accept a character exactly
+    # when str.strip() keeps it; "\\S" alone let "\\x1d" through, which DRF strips to a blank name (ST202).
+    ecma = jsonschema_rs.validator_for({"type": "string", "pattern": NOT_TRIMMED})
+    characters = [chr(i) for i in range(0x10000) if not 0xD800 <= i <= 0xDFFF]
+    assert [c for c in characters if bool(re.search(NOT_TRIMMED, c)) != bool(c.strip())] == []
+    assert [c for c in characters if ecma.is_valid(c) != bool(c.strip())] == []
+    assert ecma.is_valid("\x1dBatang") and not ecma.is_valid("\x1d \x85")
