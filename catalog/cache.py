@@ -1,4 +1,4 @@
-"""Cached catalog answers, keyed on a catalog version that every catalog write bumps.
+"""Cached catalog answers, valid for the catalog version that every catalog write bumps.
 
 Reads (`cached`, `cached_json`) and the write that invalidates them (`catalog_changed`) share this
 module, so that selectors and services both use it without importing each other.
@@ -38,8 +38,9 @@ def catalog_changed() -> None:
 
 
 def cache_key(*parts) -> str:
-    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
-    return f"catalog:{catalog_version()}:{digest}"
+    """The key of a cached answer. The catalog version is not part of it: it is stored with the answer
+    (see `cached`), so that one round trip reads both."""
+    return "catalog:answer:" + hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
 
 
 class Lookups(threading.local):
@@ -54,21 +55,28 @@ class Lookups(threading.local):
 
 
 lookups = Lookups()
-_MISSING = object()
 
 
 def cached(key_parts, compute: Callable, timeout: int = CACHE_SECONDS, *, answer: bool = True):
-    """`compute()`, cached under `key_parts` and the catalog version. `answer=False` for what is not an
-    answer to one query (a vocabulary every query shares): it is left out of `lookups`."""
+    """`compute()`, cached under `key_parts` for the current catalog version. `answer=False` for what is
+    not an answer to one query (a vocabulary every query shares): it is left out of `lookups`.
+
+    The answer is stored with the version it was computed at, and read with the current version in one
+    round trip (MGET): an answer of an older version is a miss, and is overwritten."""
     key = cache_key(*key_parts)
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, timeout)  # two requests computing the same answer store the same value
+    found = cache.get_many([CATALOG_VERSION_KEY, key])
+    version = found.get(CATALOG_VERSION_KEY)
+    if version is None:
+        version = catalog_version()  # the first read since the cache was emptied
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
         if answer:
-            lookups.misses += 1
-    elif answer:
-        lookups.hits += 1
+            lookups.hits += 1
+        return stored[1]
+    value = compute()
+    cache.set(key, (version, value), timeout)  # two requests computing the same answer store the same
+    if answer:
+        lookups.misses += 1
     return value
 
 

@@ -192,21 +192,27 @@ def adoption_events() -> QuerySet[AdoptionEvent]:
 
 
 def app_detail_queryset() -> QuerySet[App]:
-    """An app with everything its page shows, in a constant number of queries."""
+    """An app with everything its page shows, in a constant number of queries. Its orderings are the
+    JSON detail's (catalog/detail.py), ties included."""
     parties = MoUParty.objects.select_related("region").order_by("position", "id")
     return App.objects.select_related(
         "owner_region", "owner_province", "owner_agency", "based_on", "based_on__owner_region", "created_by"
     ).prefetch_related(
         "contacts",
-        Prefetch("figures", queryset=ServiceFigure.objects.select_related("entered_by")),
+        Prefetch(
+            "figures",
+            queryset=ServiceFigure.objects.select_related("entered_by").order_by(
+                "metric", "-measured_on", "id"
+            ),
+        ),
         "screenshots",
         Prefetch(
             "adoptions",
             queryset=Adoption.objects.select_related("region", "recorded_by")
-            .order_by("-verified", "region__name")
+            .order_by("-verified", "region__name", "region", "id")
             .prefetch_related(Prefetch("events", queryset=adoption_events())),
         ),
-        Prefetch("variants", queryset=App.objects.select_related("owner_region").order_by("name")),
+        Prefetch("variants", queryset=App.objects.select_related("owner_region").order_by("name", "id")),
         Prefetch(
             "mous", queryset=MoU.objects.with_status().prefetch_related(Prefetch("parties", queryset=parties))
         ),

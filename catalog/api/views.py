@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import get_language, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
@@ -12,8 +12,8 @@ from config.pagination import PageNumberPagination
 from config.parsers import FormParser, JSONParser, MultiPartParser
 from registry import permissions
 
-from .. import selectors, services
-from ..cache import cached_json
+from .. import detail, selectors, services
+from ..cache import cached, cached_json
 from ..filtersets import AdoptionFilterSet, AppFilterSet
 from ..models import Adoption, App
 from .serializers import (
@@ -27,6 +27,10 @@ from .serializers import (
     list_items,
     require_owner,
 )
+
+
+def _encoded(text: str | None) -> bytes | None:
+    return None if text is None else text.encode()
 
 
 def _figures(data):
@@ -135,10 +139,13 @@ class AppViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":
             return super().retrieve(request, *args, **kwargs)
-        body = cached_json(
-            ("api-app", request.build_absolute_uri(), get_language()),
-            lambda: super(AppViewSet, self).retrieve(request, *args, **kwargs).data,
-        )
+        key = ("api-app", request.build_absolute_uri(), get_language())
+        if detail.supported():  # PostgreSQL writes the document in one statement (catalog/detail.py)
+            body = cached(key, lambda: _encoded(detail.app_detail_json(kwargs["slug"], request)))
+            if body is None:
+                raise Http404
+        else:
+            body = cached_json(key, lambda: super(AppViewSet, self).retrieve(request, *args, **kwargs).data)
         return HttpResponse(body, content_type="application/json")
 
     def perform_create(self, serializer):

@@ -158,3 +158,13 @@ def test_every_cache_operation_answers_while_redis_is_down():
     assert cache.incr("k") == 1 and cache.incr("k", 5) == 5
     assert cache.get_or_set("k", 3) == 3
     assert cache.clear() is False
+
+
+def test_the_redis_cache_keeps_one_client_per_pool_and_still_answers_after_an_outage():
+    from config.cache import FailSoftRedisCache
+
+    port = _free_port()
+    cache = FailSoftRedisCache(f"redis://127.0.0.1:{port}/1", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    client = cache._cache.get_client("a")
+    assert cache._cache.get_client("b", write=True) is client  # one server: one pool, one client
+    assert cache.get("k", 7) == 7  # down: the reused client fails soft like a new one
