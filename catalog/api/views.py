@@ -13,7 +13,7 @@ from config.parsers import FormParser, JSONParser, MultiPartParser
 from registry import permissions
 
 from .. import detail, selectors, services
-from ..cache import cached, cached_json
+from ..cache import cached_json
 from ..filtersets import AdoptionFilterSet, AppFilterSet
 from ..models import Adoption, App
 from .serializers import (
@@ -27,10 +27,6 @@ from .serializers import (
     list_items,
     require_owner,
 )
-
-
-def _encoded(text: str | None) -> bytes | None:
-    return None if text is None else text.encode()
 
 
 def _figures(data):
@@ -139,13 +135,18 @@ class AppViewSet(viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "json":
             return super().retrieve(request, *args, **kwargs)
-        key = ("api-app", request.build_absolute_uri(), get_language())
-        if detail.supported():  # PostgreSQL writes the document in one statement (catalog/detail.py)
-            body = cached(key, lambda: _encoded(detail.app_detail_json(kwargs["slug"], request)))
-            if body is None:
+        if detail.supported():
+            # PostgreSQL writes the document in one prepared statement (catalog/detail.py), about as fast
+            # as a cached copy, and not cached: at 100,000 apps nearly every detail asked for is a miss,
+            # which cost two round trips to the cache more (0.21 of the bare view's throughput against 0.24).
+            text = detail.app_detail_json(kwargs["slug"], request)
+            if text is None:
                 raise Http404
-        else:
-            body = cached_json(key, lambda: super(AppViewSet, self).retrieve(request, *args, **kwargs).data)
+            return HttpResponse(text.encode(), content_type="application/json")
+        body = cached_json(
+            ("api-app", request.build_absolute_uri(), get_language()),
+            lambda: super(AppViewSet, self).retrieve(request, *args, **kwargs).data,
+        )
         return HttpResponse(body, content_type="application/json")
 
     def perform_create(self, serializer):
