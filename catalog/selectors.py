@@ -108,7 +108,13 @@ class AppPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        found = self.object_list.order_by().values("pk")[: self.window + 1].count()
+        matches = self.object_list.order_by().values("pk")[: self.window + 1]
+        if self.object_list.query.where:
+            found = matches.count()
+        else:
+            # The whole catalog: one number every unfiltered page shares, kept per catalog version (like
+            # the search's vocabulary, not an answer to one query); counting it was 2 ms of every page.
+            found = cached(("app-count-whole", self.window), matches.count, answer=False)
         self.capped = found > self.window
         return min(found, self.window)
 

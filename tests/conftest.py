@@ -70,11 +70,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_search_words():
-    """Each test's apps are new names: no process copy of the typo words from an earlier test (a rolled-back
-    test never bumps the catalog version the copy is keyed on)."""
+def fresh_catalog_caches():
+    """Each test's apps are new: no cached catalog answer (the whole catalog's count, a page) nor process
+    copy of the typo words from an earlier test. A rolled-back test never bumps the catalog version they
+    are kept under."""
+    from django.core.cache import cache
+
     from catalog.search import typos
 
+    cache.clear()
     typos._words = None
 
 

@@ -5,7 +5,9 @@ from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+from config.throttling import SignedInRateThrottle
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +23,19 @@ def low_rates(monkeypatch):
 
 def test_both_throttles_are_on_by_default():
     assert AnonRateThrottle in api_settings.DEFAULT_THROTTLE_CLASSES
-    assert UserRateThrottle in api_settings.DEFAULT_THROTTLE_CLASSES
+    assert SignedInRateThrottle in api_settings.DEFAULT_THROTTLE_CLASSES
     assert {"anon", "user"} <= set(api_settings.DEFAULT_THROTTLE_RATES)
+
+
+def test_an_anonymous_request_is_counted_once(api, regions, low_rates, monkeypatch):
+    # Only by the "anon" rate: DRF's UserRateThrottle would count it a second time, by IP address.
+    reads = []
+    original = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *args, **kwargs: reads.append(key) or original(key, *args, **kwargs)
+    )
+    assert api.get("/api/v1/regions/33.25/").status_code == 200
+    assert [key for key in reads if key.startswith("throttle_")] == ["throttle_anon_127.0.0.1"]
 
 
 def test_anonymous_client_gets_429_with_retry_after(api, regions, low_rates):

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog.cache import catalog_changed
 from catalog.models import Adoption, App
 from tests import factories
 from tests.conftest import member_of
@@ -397,3 +398,26 @@ def test_publiccode_upload_refusals(api, demo, batang_editor):
     bad = upload("33.25", b"- just\n- a list\n")
     assert bad.status_code == 400
     assert App.objects.count() == 9
+
+
+def test_the_whole_catalogs_count_is_kept_per_catalog_version(
+    api, regions, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Every unfiltered page shares one count (capped at the result window), read once per catalog
+    version; a filtered list counts its own matches every time."""
+    monkeypatch.setattr("catalog.selectors.RESULT_WINDOW", 3)
+    for n in range(3):
+        factories.AppFactory(slug=f"app-{n}", category="kesehatan" if n else "pengaduan")
+    assert api.get("/api/v1/apps/").json()["count"] == 3
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/v1/apps/", {"page_size": 2}).json()
+    assert (body["count"], body["count_capped"]) == (3, False)
+    assert not [query for query in queries if "COUNT(" in query["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/v1/apps/", {"category": "pengaduan"}).json()["count"] == 1
+    assert [query for query in queries if "COUNT(" in query["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_changed()  # as every catalog write does once it commits
+    factories.AppFactory(slug="app-3")
+    body = api.get("/api/v1/apps/", {"page_size": 2}).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
