@@ -114,6 +114,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's default random_page_cost (4) prices a disk that seeks; with the catalog in memory or on
+    # SSD, 1.1 (the usual setting there) lets it read a common search word's matches from the text index
+    # instead of scanning every app's text: "sulawesi" at 100,000 apps 332 -> 45 ms (README, long tail).
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", f"-c random_page_cost={env.float('PG_RANDOM_PAGE_COST', default=1.1)}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
