@@ -24,8 +24,8 @@ from registry.models import MoU
 
 from .choices import ContactRole
 
-# Values no real slug or id has, that reverse() accepts (a pk is digits).
 STATEMENT_NAME = "lumbung_app_detail"
+# Values no real slug or id has, that reverse() accepts (a pk is digits).
 _PLACEHOLDERS = {"slug": "0placeholder0", "pk": "9876543210123"}
 
 
