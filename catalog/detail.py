@@ -34,8 +34,9 @@ def supported() -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _url_formats(script_prefix: str) -> dict[str, str]:
-    """URLs with "{slug}" and "{pk}" in place of the values: reverse() once per deployment prefix."""
+def url_formats(script_prefix: str) -> dict[str, str]:
+    """An app's URLs with "{slug}" and "{pk}" in place of the values: reverse() once per deployment
+    prefix, not for every row of a list or document (the API list's items use them too)."""
 
     def form(name: str, **kwargs) -> str:
         url = reverse(name, kwargs={key: _PLACEHOLDERS[key] for key in kwargs})
@@ -232,7 +233,7 @@ _prepared_on: "weakref.WeakSet" = weakref.WeakSet()
 def app_detail_json(slug: str, request) -> str | None:
     """The detail document of the app `slug` as JSON text, or None when there is no such app."""
     prepare, names = _prepared_statement()
-    forms = _url_formats(get_script_prefix())
+    forms = url_formats(get_script_prefix())
     params = {
         "slug": slug,
         "origin": request.build_absolute_uri("/")[:-1],

@@ -1,4 +1,3 @@
-import functools
 from collections.abc import Mapping
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -12,6 +11,7 @@ from registry.api.serializers import UNKNOWN_REGION
 from registry.models import Agency, MoU, Region
 
 from ..choices import ContactRole, FigureMetric
+from ..detail import url_formats
 from ..models import Adoption, AdoptionEvent, App, AppContact, ServiceFigure
 from ..publiccode import PUBLICCODE_MAX_BYTES
 from ..services import APP_DESCRIPTION_FIELDS, APP_FIELDS
@@ -27,22 +27,10 @@ def require_owner(user, region: Region) -> None:
     )
 
 
-_SLUG = "slug-placeholder"
-
-
-@functools.lru_cache(maxsize=64)
-def _app_url_formats(script_prefix: str) -> tuple[str, str]:
-    """The API and page URLs of an app with "{slug}" in place of its slug: reverse() once per
-    deployment prefix, not twice per row of a 100-row list."""
-    return tuple(
-        reverse(name, kwargs={"slug": _SLUG}).replace(_SLUG, "{slug}")
-        for name in ("api:app-detail", "catalog:app-detail")
-    )
-
-
 def list_items(rows: list[dict], request) -> list[dict]:
     """Rows of `selectors.app_values` as the API shows them in lists (see AppListSerializer)."""
-    api_url, web_url = _app_url_formats(get_script_prefix())
+    forms = url_formats(get_script_prefix())
+    api_url, web_url = forms["api"], forms["web"]
     origin = request.build_absolute_uri("/")[:-1]  # scheme and host, checked once per request
     return [
         {
