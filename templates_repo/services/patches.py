@@ -117,6 +117,9 @@ def make_patch(old_root: Path, new_root: Path, *, workdir: Path, subject: str, b
     _git(repo, "add", "-A", "--force", date=date)  # a shipped .gitignore hides nothing
     _git(repo, "commit", "-q", "--allow-empty", "-m", "base", date=date)
     _replace_tree(repo, new_root)
+    # An empty index makes git hash every file: with the old entries kept, a file of the same size whose
+    # copy got the old one's inode and (coarse) timestamps looked unchanged and was left out of the patch.
+    _git(repo, "read-tree", "--empty", date=date)
     _git(repo, "add", "-A", "--force", date=date)  # a shipped .gitignore hides nothing
     message = f"{subject}\n\n{body}".strip() + "\n"
     (workdir / "message.txt").write_text(message, encoding="utf-8")

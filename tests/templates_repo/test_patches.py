@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from templates_repo.services import patches
 from templates_repo.services.patches import make_patch, split_patch
 from tests.templates_repo.gitrepo import commit_all, git
 
@@ -130,3 +131,21 @@ def test_a_shipped_gitignore_hides_nothing_from_the_patch(tmp_path):
     )
     patch = make_patch(old, new, workdir=tmp_path / "work", subject="log", body="", date=DATE)
     assert [change.path for change in patch.files] == ["contoh.log"]
+
+
+def test_a_change_whose_stat_data_git_would_trust_is_still_in_the_patch(tmp_path, monkeypatch):
+    """A same-size file whose new copy got the old one's inode and (coarse) timestamps looks unchanged to
+    git's index: CI once lost a changed logo that way. Marking the entry unchanged is that case, made
+    certain."""
+    old = write(tmp_path / "old", {"logo.png": bytes(range(256)) * 4, "tetap.txt": "sama\n"})
+    new = write(tmp_path / "new", {"logo.png": bytes(reversed(range(256))) * 4, "tetap.txt": "sama\n"})
+    replace_tree = patches._replace_tree
+
+    def trusting_the_index(repo: Path, source: Path) -> None:
+        if (repo / ".git" / "index").exists():
+            git(repo, "update-index", "--assume-unchanged", "logo.png")
+        replace_tree(repo, source)
+
+    monkeypatch.setattr(patches, "_replace_tree", trusting_the_index)
+    patch = make_patch(old, new, workdir=tmp_path / "work", subject="Logo", body="", date=DATE)
+    assert [(change.path, change.binary) for change in patch.files] == [("logo.png", True)]
