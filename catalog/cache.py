@@ -5,6 +5,7 @@ module, so that selectors and services both use it without importing each other.
 """
 
 import hashlib
+import secrets
 import threading
 from collections.abc import Callable
 
@@ -17,12 +18,20 @@ CATALOG_VERSION_KEY = "catalog:version"
 
 
 def catalog_version() -> int:
-    """A number that changes on every catalog write; cached pages and counts are keyed on it."""
+    """A number that changes on every catalog write; cached pages and counts are keyed on it.
+
+    It starts at a random number, so that a cache emptied and filled again never gives an earlier
+    version's number to the catalog as it is now (processes keep copies under it: catalog.columns). A
+    cache that keeps nothing (the dummy cache) gives 1, always."""
     version = cache.get(CATALOG_VERSION_KEY)
     if version is None:
-        cache.add(CATALOG_VERSION_KEY, 1, timeout=None)
+        cache.add(CATALOG_VERSION_KEY, _new_version(), timeout=None)
         version = cache.get(CATALOG_VERSION_KEY, 1)
     return version
+
+
+def _new_version() -> int:
+    return secrets.randbelow(2**62) + 2
 
 
 def catalog_changed() -> None:
@@ -32,7 +41,7 @@ def catalog_changed() -> None:
         try:
             cache.incr(CATALOG_VERSION_KEY)
         except ValueError:
-            cache.set(CATALOG_VERSION_KEY, 2, timeout=None)
+            cache.set(CATALOG_VERSION_KEY, _new_version(), timeout=None)
 
     transaction.on_commit(bump)
 

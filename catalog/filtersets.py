@@ -119,8 +119,10 @@ class AppFilterSet(django_filters.FilterSet):
         )
         if ordering == SortOrder.RELEVANCE:
             if "rank" in queryset.query.annotations:
+                self.sort_order = ordering
                 return queryset.order_by("-rank", "name", "id")
             ordering = SortOrder.NAME
+        self.sort_order = ordering  # the order applied (catalog.columns sorts as the database does)
         return queryset.order_by(*ORDERINGS[ordering])
 
 

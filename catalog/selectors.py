@@ -6,6 +6,7 @@ catalog write bumps (catalog.cache).
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
@@ -14,7 +15,7 @@ from django.utils.translation import get_language
 
 from registry.models import MoU, MoUParty, Region
 
-from . import facets, search
+from . import columns, facets, search
 from .cache import cached
 from .choices import (
     UNKNOWN_LICENSE,
@@ -22,9 +23,10 @@ from .choices import (
     AppCategory,
     DevelopmentStatus,
     SmartCityDimension,
+    SortOrder,
     SpbeType,
 )
-from .filtersets import AppFilterSet
+from .filtersets import ORDERINGS, AppFilterSet
 from .models import Adoption, AdoptionEvent, App, ServiceFigure
 
 LIST_FIELDS = (
@@ -76,45 +78,63 @@ def search_help(value: str) -> dict:
 RESULT_WINDOW = 10_000
 
 
-def app_page_rows(queryset: QuerySet[App], bottom: int, top: int) -> list[dict]:
-    """Rows `bottom` to `top` of the filtered, ordered `queryset`, as `app_values` rows, in one query.
+@dataclass(frozen=True)
+class FilteredApps:
+    """What `AppPaginator` pages: a filterset's apps, and, unless a search ranks them, the facet
+    conditions and the order that the catalog's columns in memory answer (catalog.columns)."""
 
-    Unless ordered by a search's rank, the page's ids come from a subquery that PostgreSQL answers from
-    the ordering's covering index (migration 0015), testing the filters there; only the page's own rows
-    are then read, with their joins: neither the rows skipped nor the rows filtered out are.
-    """
-    if "rank" not in queryset.query.annotations:
-        ids = queryset.values("pk")[bottom:top]
-        queryset = App.objects.filter(pk__in=ids).order_by(*queryset.query.order_by)
-        return list(app_values(queryset))
+    queryset: QuerySet[App]
+    conditions: list[facets.Condition] | None = None  # None: the database counts and pages
+    ordering: str = SortOrder.NAME
+
+
+def filtered_apps(filterset: AppFilterSet) -> FilteredApps:
+    """The apps of a valid `filterset`, to page (its queryset is built once, here)."""
+    queryset = filterset.qs
+    if filterset.form.cleaned_data.get("search"):
+        return FilteredApps(queryset)
+    return FilteredApps(queryset, _conditions(filterset), filterset.sort_order)
+
+
+def _rows(queryset: QuerySet[App], bottom: int, top: int) -> list[dict]:
+    """Rows `bottom` to `top` of a search's ranked `queryset`, as `app_values` rows, in one query."""
     return list(app_values(queryset[bottom:top]))
 
 
 class AppPaginator(Paginator):
-    """Pages of a filtered, ordered app queryset, whose items are `app_values` rows.
+    """Pages of `FilteredApps` (or of a queryset), whose items are `app_values` rows.
 
     `count` is exact up to the window (RESULT_WINDOW, or a search's SEARCH_WINDOW) and then the window,
-    with `capped` set; the pages end there.
-    Both come from the database on every request (no cache): a count stops at the window's end.
+    with `capped` set; the pages end there. Without a search, the count and the page's ids come from the
+    columns in memory (catalog.columns) and one query reads the page's rows by id; a search's count and
+    page are the database's (a count stops at the window's end).
     """
 
     def __init__(self, object_list, per_page, *args, **kwargs):
+        if not isinstance(object_list, FilteredApps):
+            object_list = FilteredApps(object_list)
         super().__init__(object_list, per_page, *args, **kwargs)
         self.capped = False
 
     @cached_property
     def window(self) -> int:
-        return search.query.SEARCH_WINDOW if "rank" in self.object_list.query.annotations else RESULT_WINDOW
+        ranked = "rank" in self.object_list.queryset.query.annotations
+        return search.query.SEARCH_WINDOW if ranked else RESULT_WINDOW
+
+    @cached_property
+    def _matches(self):
+        """(the columns, the matching apps' mask), or None where the database answers."""
+        if self.object_list.conditions is None:
+            return None
+        snapshot = columns.snapshot()
+        return snapshot, snapshot.mask(self.object_list.conditions)
 
     @cached_property
     def count(self) -> int:
-        matches = self.object_list.order_by().values("pk")[: self.window + 1]
-        if self.object_list.query.where:
-            found = matches.count()
+        if self._matches is not None:
+            found = int(self._matches[1].sum())
         else:
-            # The whole catalog: one number every unfiltered page shares, kept per catalog version (like
-            # the search's vocabulary, not an answer to one query); counting it was 2 ms of every page.
-            found = cached(("app-count-whole", self.window), matches.count, answer=False)
+            found = self.object_list.queryset.order_by().values("pk")[: self.window + 1].count()
         self.capped = found > self.window
         return min(found, self.window)
 
@@ -122,7 +142,15 @@ class AppPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        return self._get_page(app_page_rows(self.object_list, bottom, top), number, self)
+        if self._matches is None:
+            rows = _rows(self.object_list.queryset, bottom, top)
+        else:
+            snapshot, mask = self._matches
+            ordering = self.object_list.ordering
+            ids = snapshot.page_ids(mask, ordering, bottom, top)
+            page = App.objects.filter(pk__in=ids).order_by(*ORDERINGS[ordering])
+            rows = list(app_values(page)) if ids else []
+        return self._get_page(rows, number, self)
 
 
 # Facets ------------------------------------------------------------------------------------------
@@ -172,8 +200,12 @@ def _labelled_facets(filterset: AppFilterSet) -> dict[str, list[dict]]:
     text = filterset.form.cleaned_data.get("search")
     within = None
     if text:
-        within = getattr(filterset, "searched", None) or search.filter_apps(app_queryset(), text)
-    counts = facets.facet_counts(_conditions(filterset), within)
+        within = getattr(filterset, "searched", None)  # never `or`: a queryset's truth reads its rows
+        if within is None:
+            within = search.filter_apps(app_queryset(), text)
+    snapshot = columns.snapshot()
+    found = snapshot.ids_mask(within.order_by().values_list("pk", flat=True)) if within is not None else None
+    counts = snapshot.facet_counts(_conditions(filterset), found)
     counts["region"] = counts["region"][:REGION_FACET_LIMIT]
     codes = {value for facet in facets.REGION_FACETS for value, _n in counts[facet]}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}

@@ -57,8 +57,8 @@ class AppBrowseView(TemplateView):
     def _results(self, filterset, selected) -> dict:
         params = self.request.GET
         valid = filterset.is_valid()
-        queryset = filterset.qs if valid else selectors.app_queryset().none()
-        paginator = selectors.AppPaginator(queryset, PAGE_SIZE)
+        apps = selectors.filtered_apps(filterset) if valid else selectors.app_queryset().none()
+        paginator = selectors.AppPaginator(apps, PAGE_SIZE)
         page = paginator.get_page(params.get("page"))
         search = params.get("search", "").strip()
         return {

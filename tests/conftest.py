@@ -71,15 +71,17 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_catalog_caches():
-    """Each test's apps are new: no cached catalog answer (the whole catalog's count, a page) nor process
-    copy of the typo words from an earlier test. A rolled-back test never bumps the catalog version they
-    are kept under."""
+    """Each test's apps are new: no cached catalog answer (a page, facets) nor process copy of the typo
+    words or of the catalog's columns from an earlier test. A rolled-back test never bumps the catalog
+    version they are kept under."""
     from django.core.cache import cache
 
+    from catalog import columns
     from catalog.search import typos
 
     cache.clear()
     typos._words = None
+    columns.forget()
 
 
 @pytest.fixture(scope="session")

@@ -113,8 +113,7 @@ class AppViewSet(viewsets.ModelViewSet):
         return HttpResponse(body, content_type="application/json")
 
     def _list_response(self, request):
-        queryset = self._filterset(request).qs
-        rows = self.paginate_queryset(queryset)
+        rows = self.paginate_queryset(selectors.filtered_apps(self._filterset(request)))
         return self.get_paginated_response(list_items(rows, request))
 
     # The list's filters, documented as the list documents them (facets applies them itself).
@@ -123,7 +122,7 @@ class AppViewSet(viewsets.ModelViewSet):
     def facets(self, request):
         """Counts per facet value under the current filters (each facet ignores its own filter)."""
         filterset = self._filterset(request)
-        paginator = selectors.AppPaginator(filterset.qs, 1)
+        paginator = selectors.AppPaginator(selectors.filtered_apps(filterset), 1)
         return Response(
             {
                 "count": paginator.count,

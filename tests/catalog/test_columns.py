@@ -1,0 +1,136 @@
+"""The catalog's columns in memory (catalog/columns.py) answer as the database would: the same apps in
+the same order for every filter and sort (ties included), pages and counts; a copy is read again when
+the catalog version changes or grows old, and never survives an emptied cache."""
+
+import datetime
+import random
+
+import pytest
+from django.core.cache import cache
+from django.db.models import F
+from django.http import QueryDict
+
+from catalog import columns, selectors
+from catalog.cache import catalog_changed
+from catalog.choices import SortOrder
+from catalog.filtersets import ORDERINGS
+from catalog.models import App
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+REGIONS = ("33.74", "33.25", "64.74", "12.71")
+
+
+@pytest.fixture
+def apps(regions):
+    """Apps with repeated names, creation times and adoption counts, so that every order has ties that
+    only its last keys break."""
+    rng = random.Random(3)
+    moment = datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC)
+    for n in range(36):
+        factories.AppFactory(
+            name=rng.choice(["Lapor", "Antrean", "Santunan", "E-Planning"]),
+            slug=f"app-{n}",
+            owner_region=factories.region(rng.choice(REGIONS)),
+            category=rng.choice(["pengaduan", "kesehatan"]),
+            status=rng.choice(["stable", "development"]),
+            has_template=rng.random() < 0.5,
+        )
+    # Set after creation: auto_now_add would overwrite them.
+    for app in App.objects.all():
+        App.objects.filter(pk=app.pk).update(
+            created_at=moment + datetime.timedelta(hours=rng.choice([0, 1, 2])),
+            adoption_count=rng.choice([0, 0, 1, 3]),
+        )
+
+
+def page_of(params: dict, number: int, size: int):
+    data = QueryDict(mutable=True)
+    data.update(params)
+    filterset = selectors.app_filterset(data)
+    assert filterset.is_valid(), filterset.errors
+    paginator = selectors.AppPaginator(selectors.filtered_apps(filterset), size)
+    return paginator, [row["id"] for row in paginator.page(number).object_list]
+
+
+FILTERS = [
+    {},
+    {"category": "pengaduan"},
+    {"status": "stable", "has_template": "true"},
+    {"province": "33", "has_template": "false"},
+    {"region": "64.74"},
+    {"region": "12.71", "category": "kesehatan", "status": "development"},
+]
+
+
+@pytest.mark.parametrize("ordering", ["", SortOrder.NAME, SortOrder.NEWEST, SortOrder.MOST_ADOPTED])
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: "&".join(f) or "none")
+def test_every_page_is_the_databases_in_its_order(apps, filters, ordering):
+    params = {**filters, **({"ordering": ordering} if ordering else {})}
+    data = QueryDict(mutable=True)
+    data.update(params)
+    filterset = selectors.app_filterset(data)
+    assert filterset.is_valid()
+    expected = list(filterset.qs.values_list("id", flat=True))
+    assert expected == list(
+        App.objects.filter(pk__in=expected)
+        .order_by(*ORDERINGS[ordering or SortOrder.NAME])
+        .values_list("id", flat=True)
+    )
+    found = []
+    for number in range(1, 20):
+        paginator, ids = page_of(params, number, 5)
+        assert paginator.count == len(expected) and not paginator.capped
+        found += ids
+        if number >= paginator.num_pages:
+            break
+    assert found == expected
+
+
+def test_a_count_past_the_window_is_capped(apps, monkeypatch):
+    monkeypatch.setattr("catalog.selectors.RESULT_WINDOW", 10)
+    paginator, ids = page_of({"ordering": SortOrder.NEWEST}, 2, 5)
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (10, True, 2)
+    newest = App.objects.order_by(*ORDERINGS[SortOrder.NEWEST]).values_list("id", flat=True)
+    assert ids == list(newest[5:10])
+
+
+def test_a_value_no_app_has_matches_nothing(apps):
+    paginator, ids = page_of({"category": "pariwisata"}, 1, 5)
+    assert (paginator.count, ids) == (0, [])
+
+
+def test_the_copy_follows_the_catalog_version(apps, django_capture_on_commit_callbacks):
+    first = columns.snapshot()
+    assert columns.snapshot() is first
+    factories.AppFactory(slug="baru", category="pengaduan")
+    assert columns.snapshot() is first  # the write has not committed: the version is the same
+    with django_capture_on_commit_callbacks(execute=True):
+        catalog_changed()
+    second = columns.snapshot()
+    assert second is not first and second.size == first.size + 1
+
+
+def test_an_emptied_cache_never_lends_an_older_copy(apps):
+    first = columns.snapshot()
+    App.objects.filter(slug="app-0").delete()
+    cache.clear()
+    assert columns.snapshot().size == first.size - 1
+
+
+def test_a_copy_is_read_again_once_old(apps, monkeypatch):
+    first = columns.snapshot()
+    monkeypatch.setattr(columns, "SNAPSHOT_SECONDS", 0.0)
+    assert columns.snapshot() is not first
+
+
+def test_facet_counts_within_a_search_count_only_its_apps(apps):
+    snapshot = columns.snapshot()
+    some = list(App.objects.filter(category="pengaduan").values_list("id", flat=True)[:4])
+    counts = snapshot.facet_counts([], snapshot.ids_mask([*some, 10**9]))  # an id the copy lacks: ignored
+    assert dict(counts["category"]) == {"pengaduan": len(some)}
+    expected = {}
+    for value in App.objects.filter(pk__in=some).values_list(F("status"), flat=True):
+        expected[value] = expected.get(value, 0) + 1
+    assert dict(counts["status"]) == expected
