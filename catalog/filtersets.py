@@ -102,6 +102,17 @@ class AppFilterSet(django_filters.FilterSet):
             "ordering",
         )
 
+    @classmethod
+    def _form_class(cls):
+        # django-filter builds a new form class, and every field, for each filterset (1 ms a request):
+        # the fields depend on the class only (their labels and choices translate lazily), so build once.
+        if "_built_form_class" not in cls.__dict__:
+            cls._built_form_class = super(AppFilterSet, cls()).get_form_class()
+        return cls._built_form_class
+
+    def get_form_class(self):
+        return self._form_class()
+
     def filter_search(self, queryset, name, value):
         # Kept for the facet counts (selectors.app_facets): the search's apps, before any other filter
         # (search is the first filter), so that a page with results and facets searches once.
