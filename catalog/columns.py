@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 
 import numpy as np
 
@@ -78,7 +78,7 @@ class Snapshot:
 
     def ids_mask(self, ids: Iterable[int]) -> np.ndarray:
         """The apps of `ids` (those the copy has)."""
-        wanted = np.fromiter(ids, dtype=np.int64)
+        wanted = np.fromiter(ids, dtype=np.int64, count=len(ids) if isinstance(ids, Sized) else -1)
         mask = np.zeros(self.size, dtype=bool)
         if not self.size or not len(wanted):
             return mask
@@ -100,6 +100,13 @@ class Snapshot:
         order = self._orders.get(ordering)
         positions = np.flatnonzero(mask) if order is None else order[mask[order]]
         return self.ids[positions[bottom:top]].tolist()
+
+    def ranked_ids(self, mask: np.ndarray, ranks: dict[int, float], bottom: int, top: int) -> list[int]:
+        """The ids of the matching apps `bottom` to `top` by relevance: rank, highest first, then name and
+        id (the position), as the database orders a search's results."""
+        positions = np.flatnonzero(mask)
+        rank = np.fromiter((ranks[app_id] for app_id in self.ids[positions].tolist()), np.float64)
+        return self.ids[positions[np.lexsort((positions, -rank))[bottom:top]]].tolist()
 
     def facet_counts(self, conditions: list[Condition], within: np.ndarray | None = None) -> dict:
         """catalog.facets.facet_counts, from the columns: for each facet, (value, count) under every

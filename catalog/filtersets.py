@@ -31,12 +31,6 @@ class TrueFalseFilter(django_filters.BooleanFilter):
     field_class = _TrueFalseField
 
 
-def search_apps(queryset, value: str):
-    """The catalog search (catalog/search/): synonyms and abbreviations from catalog/search/synonyms.txt,
-    Indonesian stemming and prefixes on PostgreSQL, typo tolerance; annotated with `rank`."""
-    return search.filter_apps(queryset, value)
-
-
 ORDERINGS = {
     SortOrder.NAME: ("name", "id"),
     SortOrder.NEWEST: ("-created_at", "-id"),
@@ -113,11 +107,21 @@ class AppFilterSet(django_filters.FilterSet):
     def get_form_class(self):
         return self._form_class()
 
+    found: "search.Found | None" = None  # what the search found (filter_search), None without one
+
+    def search_found(self) -> "search.Found | None":
+        """What the search found (None without one), the filters applied first if they were not yet."""
+        self.qs  # noqa: B018 (applying the filters runs the search, once per filterset)
+        return self.found
+
     def filter_search(self, queryset, name, value):
-        # Kept for the facet counts (selectors.app_facets): the search's apps, before any other filter
-        # (search is the first filter), so that a page with results and facets searches once.
-        self.searched = search_apps(queryset, value)
-        return self.searched
+        """The catalog search (catalog/search/): synonyms and abbreviations from
+        catalog/search/synonyms.txt, Indonesian stemming and prefixes on PostgreSQL, typo tolerance;
+        annotated with `rank`. What it found is kept (`found`: its apps before any other filter, search
+        being the first, and their ranks) for the paginator and the facet counts, so that a page with
+        results and facets searches once."""
+        self.found = search.find_apps(queryset, value)
+        return queryset if self.found is None else self.found.queryset
 
     def filter_ordering(self, queryset, name, value):
         # Applied in filter_queryset, after every filter: relevance needs the search's rank.

@@ -80,34 +80,29 @@ RESULT_WINDOW = 10_000
 
 @dataclass(frozen=True)
 class FilteredApps:
-    """What `AppPaginator` pages: a filterset's apps, and, unless a search ranks them, the facet
-    conditions and the order that the catalog's columns in memory answer (catalog.columns)."""
+    """What `AppPaginator` pages: a filterset's apps, with the facet conditions, the order and a search's
+    ranks that the catalog's columns in memory answer (catalog.columns)."""
 
     queryset: QuerySet[App]
     conditions: list[facets.Condition] | None = None  # None: the database counts and pages
     ordering: str = SortOrder.NAME
+    ranks: dict[int, float] | None = None  # a search's apps (its window) and their ranks
 
 
 def filtered_apps(filterset: AppFilterSet) -> FilteredApps:
     """The apps of a valid `filterset`, to page (its queryset is built once, here)."""
-    queryset = filterset.qs
-    if filterset.form.cleaned_data.get("search"):
-        return FilteredApps(queryset)
-    return FilteredApps(queryset, _conditions(filterset), filterset.sort_order)
-
-
-def _rows(queryset: QuerySet[App], bottom: int, top: int) -> list[dict]:
-    """Rows `bottom` to `top` of a search's ranked `queryset`, as `app_values` rows, in one query."""
-    return list(app_values(queryset[bottom:top]))
+    found = filterset.search_found()
+    ranks = found.ranks if found is not None else None
+    return FilteredApps(filterset.qs, _conditions(filterset), filterset.sort_order, ranks)
 
 
 class AppPaginator(Paginator):
     """Pages of `FilteredApps` (or of a queryset), whose items are `app_values` rows.
 
     `count` is exact up to the window (RESULT_WINDOW, or a search's SEARCH_WINDOW) and then the window,
-    with `capped` set; the pages end there. Without a search, the count and the page's ids come from the
-    columns in memory (catalog.columns) and one query reads the page's rows by id; a search's count and
-    page are the database's (a count stops at the window's end).
+    with `capped` set; the pages end there. The count and the page's ids come from the columns in memory
+    (catalog.columns), within a search's window of ids and ranks, and one query reads the page's rows by
+    id. A bare queryset (an invalid filterset's none()) is counted and paged by the database.
     """
 
     def __init__(self, object_list, per_page, *args, **kwargs):
@@ -118,16 +113,17 @@ class AppPaginator(Paginator):
 
     @cached_property
     def window(self) -> int:
-        ranked = "rank" in self.object_list.queryset.query.annotations
-        return search.query.SEARCH_WINDOW if ranked else RESULT_WINDOW
+        return RESULT_WINDOW if self.object_list.ranks is None else search.query.SEARCH_WINDOW
 
     @cached_property
     def _matches(self):
         """(the columns, the matching apps' mask), or None where the database answers."""
-        if self.object_list.conditions is None:
+        apps = self.object_list
+        if apps.conditions is None:
             return None
         snapshot = columns.snapshot()
-        return snapshot, snapshot.mask(self.object_list.conditions)
+        within = None if apps.ranks is None else snapshot.ids_mask(apps.ranks)
+        return snapshot, snapshot.mask(apps.conditions, within)
 
     @cached_property
     def count(self) -> int:
@@ -143,14 +139,17 @@ class AppPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         if self._matches is None:
-            rows = _rows(self.object_list.queryset, bottom, top)
+            return self._get_page(list(app_values(self.object_list.queryset[bottom:top])), number, self)
+        snapshot, mask = self._matches
+        apps = self.object_list
+        if apps.ordering == SortOrder.RELEVANCE:
+            ids = snapshot.ranked_ids(mask, apps.ranks, bottom, top)
+            position = {app_id: n for n, app_id in enumerate(ids)}
+            rows = sorted(app_values(App.objects.filter(pk__in=ids)), key=lambda row: position[row["id"]])
         else:
-            snapshot, mask = self._matches
-            ordering = self.object_list.ordering
-            ids = snapshot.page_ids(mask, ordering, bottom, top)
-            page = App.objects.filter(pk__in=ids).order_by(*ORDERINGS[ordering])
-            rows = list(app_values(page)) if ids else []
-        return self._get_page(rows, number, self)
+            ids = snapshot.page_ids(mask, apps.ordering, bottom, top)
+            rows = list(app_values(App.objects.filter(pk__in=ids).order_by(*ORDERINGS[apps.ordering])))
+        return self._get_page(rows if ids else [], number, self)
 
 
 # Facets ------------------------------------------------------------------------------------------
@@ -183,7 +182,7 @@ def _conditions(filterset: AppFilterSet) -> list[facets.Condition]:
 
 def app_facets(filterset: AppFilterSet) -> dict[str, list[dict]]:
     """Facet counts for the filters of a valid `filterset`, with labels; cached per language and catalog
-    version. A filterset whose results were read already lends its search's apps (`searched`)."""
+    version. A filterset whose results were read already lends its search's apps (`found`)."""
     canonical = sorted(
         (key, value) for key, value in _items(filterset.data) if key not in ("page", "ordering", "page_size")
     )
@@ -197,15 +196,10 @@ def _items(data: Mapping) -> list[tuple[str, str]]:
 
 
 def _labelled_facets(filterset: AppFilterSet) -> dict[str, list[dict]]:
-    text = filterset.form.cleaned_data.get("search")
-    within = None
-    if text:
-        within = getattr(filterset, "searched", None)  # never `or`: a queryset's truth reads its rows
-        if within is None:
-            within = search.filter_apps(app_queryset(), text)
+    found = filterset.search_found()
     snapshot = columns.snapshot()
-    found = snapshot.ids_mask(within.order_by().values_list("pk", flat=True)) if within is not None else None
-    counts = snapshot.facet_counts(_conditions(filterset), found)
+    within = snapshot.ids_mask(found.ranks) if found is not None else None
+    counts = snapshot.facet_counts(_conditions(filterset), within)
     counts["region"] = counts["region"][:REGION_FACET_LIMIT]
     codes = {value for facet in facets.REGION_FACETS for value, _n in counts[facet]}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}

@@ -16,12 +16,14 @@
 
 import functools
 import json
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
+from .. import columns
 from ..models import App
 from . import typos
 from .vocabulary import Query, Term, parse
@@ -93,11 +95,21 @@ def _sqlite_rank(term: Term):
     )
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a search found: its apps (annotated with `rank`, at most SEARCH_WINDOW + 1 of them, the most
+    adopted) and, read with their ids, each one's rank by id, so that counting and ordering them needs
+    no query of its own (catalog.columns)."""
+
+    queryset: QuerySet[App]
+    ranks: dict[int, float]
+
+
 def _apply(
     queryset: QuerySet[App], query: Query, *, match_all: bool, prefix: bool = True, total: float = 0.0
-) -> tuple[QuerySet[App], int]:
-    """The apps of `queryset` that `query` finds, annotated with `rank`, at most SEARCH_WINDOW + 1 (the most
-    adopted; see `_window`), and how many that is."""
+) -> Found:
+    """The apps of `queryset` that `query` finds, with their ranks, at most SEARCH_WINDOW + 1 (the most
+    adopted; see `_window`)."""
     if connection.vendor == "postgresql":
         tsquery = pg_search_query(query, match_all=match_all, prefix=prefix)
         condition = Q(search_vector=tsquery)
@@ -112,16 +124,16 @@ def _apply(
         rank = Value(0.0, output_field=FloatField())
         for term in query.included:
             rank = rank + _sqlite_rank(term)
-    found, count = _window(queryset, condition, total)
-    return found.annotate(rank=rank), count
+    ranks = _window(queryset, condition, rank, total)
+    return Found(queryset.filter(pk__in=list(ranks)).annotate(rank=rank), ranks)
 
 
-def _window(queryset: QuerySet[App], condition: Q, total: float) -> tuple[QuerySet[App], int]:
+def _window(queryset: QuerySet[App], condition: Q, rank, total: float) -> dict[int, float]:
     """The apps of `queryset` matching `condition`, at most SEARCH_WINDOW + 1 of them, the most adopted,
-    read once as a list of ids: every later query (the count, the page, the facets) reads those rows by
-    primary key instead of searching again, and the paginator shows SEARCH_WINDOW of them and says that
-    there are more. (Ranking every match of a word that most apps contain read all their rows: 0.3 s
-    at 100,000 apps.)"""
+    read once as ids with their `rank`: every later step (the count, the page, the facets) uses those
+    instead of searching again, and the paginator shows SEARCH_WINDOW of them and says that there are
+    more. (Ranking every match of a word that most apps contain read all their rows: 0.3 s at 100,000
+    apps; the rank is computed for the window's rows only, after the sort and the limit.)"""
     found = queryset.filter(condition)
     adoptions = F("adoption_count")
     if connection.vendor == "postgresql" and _estimated_rows(found) <= DENSE_SHARE * total:
@@ -129,9 +141,16 @@ def _window(queryset: QuerySet[App], condition: Q, total: float) -> tuple[QueryS
         # fast when most apps match, but for a word in 5% of them it read 25,000 rows (180 ms) where
         # reading the 5,000 matches from the text index and sorting them takes 20.
         adoptions = adoptions + Value(0)
-    found = found.order_by(adoptions.desc(), "name", "id")
-    ids = list(found.values_list("pk", flat=True)[: SEARCH_WINDOW + 1])
-    return queryset.filter(pk__in=ids), len(ids)
+    found = found.order_by(adoptions.desc(), "name", "id").annotate(rank=rank)
+    return dict(found.values_list("pk", "rank")[: SEARCH_WINDOW + 1])
+
+
+def _searched_rows(queryset: QuerySet[App]) -> float:
+    """How many apps a search looks through, once for every step (see DENSE_SHARE): the whole catalog's
+    number from its columns in memory (no query), or PostgreSQL's estimate for a narrower queryset."""
+    if not queryset.query.where:
+        return float(columns.snapshot().size)
+    return _estimated_rows(queryset)
 
 
 def _estimated_rows(queryset: QuerySet) -> float:
@@ -146,30 +165,35 @@ def _estimated_rows(queryset: QuerySet) -> float:
 DENSE_SHARE = 0.3
 
 
-def filter_apps(queryset: QuerySet[App], value: str) -> QuerySet[App]:
-    """The apps of `queryset` that `value` finds, annotated with `rank` (higher is better); at most
-    SEARCH_WINDOW + 1 of them, the most adopted, when more match."""
+def find_apps(queryset: QuerySet[App], value: str) -> Found | None:
+    """The apps of `queryset` that `value` finds, with their ranks (higher is better); at most
+    SEARCH_WINDOW + 1 of them, the most adopted, when more match. None: `value` has no word to search."""
     query = parse(value)
     if not query:
-        return queryset
-    # PostgreSQL's estimate of the apps searched, once for every step (see DENSE_SHARE).
-    total = _estimated_rows(queryset) if connection.vendor == "postgresql" else 0.0
+        return None
+    total = _searched_rows(queryset) if connection.vendor == "postgresql" else 0.0
     apply = functools.partial(_apply, queryset, total=total)
-    found, count = apply(query, match_all=True, prefix=False)
-    if count:
+    found = apply(query, match_all=True, prefix=False)
+    if found.ranks:
         return found
     if connection.vendor == "postgresql":  # SQLite matched substrings, so prefixes, already
-        found, count = apply(query, match_all=True, prefix=True)
-        if count:
+        found = apply(query, match_all=True, prefix=True)
+        if found.ranks:
             return found
     corrected = typos.correct(query)
     if corrected is not query:
-        found, count = apply(corrected, match_all=True)
-        if len(corrected.included) == 1 or count:
+        found = apply(corrected, match_all=True)
+        if len(corrected.included) == 1 or found.ranks:
             return found
     if len(corrected.included) > 1:
-        return apply(corrected, match_all=False)[0]
+        return apply(corrected, match_all=False)
     return found
+
+
+def filter_apps(queryset: QuerySet[App], value: str) -> QuerySet[App]:
+    """The apps of `queryset` that `value` finds, annotated with `rank` (see `find_apps`)."""
+    found = find_apps(queryset, value)
+    return queryset if found is None else found.queryset
 
 
 def matches(query: Query, *fields: str) -> Q:

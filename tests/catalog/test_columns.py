@@ -134,3 +134,33 @@ def test_facet_counts_within_a_search_count_only_its_apps(apps):
     for value in App.objects.filter(pk__in=some).values_list(F("status"), flat=True):
         expected[value] = expected.get(value, 0) + 1
     assert dict(counts["status"]) == expected
+
+
+@pytest.mark.parametrize("ordering", ["", SortOrder.NAME, SortOrder.NEWEST])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"search": "lapor"},
+        {"search": "antrean", "status": "stable"},
+        {"search": "santunan lapor"},
+        {"search": "zzz"},
+    ],
+    ids=lambda params: "&".join(f"{key}={value}" for key, value in params.items()),
+)
+def test_a_searchs_pages_are_the_databases_in_its_order(apps, params, ordering):
+    """Relevance (rank, then name and id, ties included: many apps share a name and so a rank) and
+    the other orders, from the ranks the search read with its ids."""
+    params = {**params, **({"ordering": ordering} if ordering else {})}
+    data = QueryDict(mutable=True)
+    data.update(params)
+    filterset = selectors.app_filterset(data)
+    assert filterset.is_valid()
+    expected = list(filterset.qs.values_list("id", flat=True))
+    found = []
+    for number in range(1, 20):
+        paginator, ids = page_of(params, number, 4)
+        assert paginator.count == len(expected)
+        found += ids
+        if number >= paginator.num_pages:
+            break
+    assert found == expected

@@ -85,9 +85,8 @@ def test_the_columns_count_what_one_query_per_facet_counts(spread, params):
 def test_facets_run_two_queries_whatever_the_filters(spread, search):
     """One for the catalog's columns (catalog.columns: read once per catalog version, and each case
     empties the cache), one for the regions' names; a search adds its own (catalog.search reads the ids
-    of the apps it finds once; on PostgreSQL after two plan estimates that choose how) and one that
-    reads those ids by primary key for the counts."""
-    searching = 4 if connection.vendor == "postgresql" else 2
+    and ranks of the apps it finds once; on PostgreSQL after a plan estimate that chooses how)."""
+    searching = 2 if connection.vendor == "postgresql" else 1
     for params in ({}, {"status": "stable"}, {"status": "stable", "license": "MIT", "category": "kesehatan"}):
         cache.clear()
         data = QueryDict(mutable=True)
