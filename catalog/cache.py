@@ -7,6 +7,7 @@ module, so that selectors and services both use it without importing each other.
 import hashlib
 import secrets
 import threading
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -17,17 +18,37 @@ CACHE_SECONDS = 600
 CATALOG_VERSION_KEY = "catalog:version"
 
 
-def catalog_version() -> int:
+class _Read(threading.local):
+    """The catalog version this thread read last, and when (time.monotonic())."""
+
+    version: int | None = None
+    at = 0.0
+
+
+_read = _Read()
+
+
+def catalog_version(*, within: float = 0.0) -> int:
     """A number that changes on every catalog write; cached pages and counts are keyed on it.
 
     It starts at a random number, so that a cache emptied and filled again never gives an earlier
     version's number to the catalog as it is now (processes keep copies under it: catalog.columns). A
-    cache that keeps nothing (the dummy cache) gives 1, always."""
+    cache that keeps nothing (the dummy cache) gives 1, always. `within`: the version this thread read
+    at most that many seconds ago will do (a request that read it with a cached answer asks again a
+    moment later for the columns: one round trip less)."""
+    now = time.monotonic()
+    if within and _read.version is not None and now - _read.at <= within:
+        return _read.version
     version = cache.get(CATALOG_VERSION_KEY)
     if version is None:
         cache.add(CATALOG_VERSION_KEY, _new_version(), timeout=None)
         version = cache.get(CATALOG_VERSION_KEY, 1)
+    _seen(version, now)
     return version
+
+
+def _seen(version: int | None, now: float) -> None:
+    _read.version, _read.at = version, now
 
 
 def _new_version() -> int:
@@ -38,6 +59,7 @@ def catalog_changed() -> None:
     """Invalidate every cached catalog answer, once the current transaction commits."""
 
     def bump() -> None:
+        _seen(None, 0.0)  # this thread's next read is of the new version
         try:
             cache.incr(CATALOG_VERSION_KEY)
         except ValueError:
@@ -77,6 +99,8 @@ def cached(key_parts, compute: Callable, timeout: int = CACHE_SECONDS, *, answer
     version = found.get(CATALOG_VERSION_KEY)
     if version is None:
         version = catalog_version()  # the first read since the cache was emptied
+    else:
+        _seen(version, time.monotonic())
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         if answer:

@@ -76,10 +76,12 @@ def fresh_catalog_caches():
     version they are kept under."""
     from django.core.cache import cache
 
+    from catalog import cache as catalog_cache
     from catalog import columns
     from catalog.search import typos
 
     cache.clear()
+    catalog_cache._seen(None, 0.0)
     typos._words = None
     columns.forget()
 

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.http import QueryDict
 
 from catalog import columns, selectors
-from catalog.cache import catalog_changed
+from catalog.cache import CATALOG_VERSION_KEY, catalog_changed
 from catalog.choices import SortOrder
 from catalog.filtersets import ORDERINGS
 from catalog.models import App
@@ -112,7 +112,8 @@ def test_the_copy_follows_the_catalog_version(apps, django_capture_on_commit_cal
     assert second is not first and second.size == first.size + 1
 
 
-def test_an_emptied_cache_never_lends_an_older_copy(apps):
+def test_an_emptied_cache_never_lends_an_older_copy(apps, monkeypatch):
+    monkeypatch.setattr(columns, "VERSION_READ_SECONDS", 0.0)  # a later request, not the same moment
     first = columns.snapshot()
     App.objects.filter(slug="app-0").delete()
     cache.clear()
@@ -164,3 +165,28 @@ def test_a_searchs_pages_are_the_databases_in_its_order(apps, params, ordering):
         if number >= paginator.num_pages:
             break
     assert found == expected
+
+
+def test_a_list_reads_the_catalog_version_once(apps, api, monkeypatch):
+    """The version comes with the cached answer's lookup (one MGET); the columns, asked a moment later
+    in the same request, use it instead of reading it again."""
+    api.get("/api/v1/apps/", {"category": "kesehatan"})  # the columns exist, as after any request
+    reads, inside_get_many = [], [False]
+    get, get_many = cache.get, cache.get_many
+
+    def counted_get(key, *args, **kwargs):
+        if not inside_get_many[0]:  # the local-memory cache's get_many calls get for each key
+            reads.append(key)
+        return get(key, *args, **kwargs)
+
+    def counted_get_many(keys, *args, **kwargs):
+        inside_get_many[0] = True
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many[0] = False
+
+    monkeypatch.setattr(cache, "get", counted_get)
+    monkeypatch.setattr(cache, "get_many", counted_get_many)
+    assert api.get("/api/v1/apps/", {"category": "pengaduan"}).status_code == 200
+    assert CATALOG_VERSION_KEY not in reads
