@@ -244,9 +244,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
-    # Per client: anonymous by IP address, signed-in by user; counted in the default cache.
+    # Per client: anonymous by IP address, signed-in by user; counted in the default cache (on Redis, one
+    # counter per client and window: config/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "config.throttling.AnonRateThrottle",
         "config.throttling.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

@@ -1,5 +1,6 @@
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -216,3 +217,55 @@ def celery_worker_process(transactional_db, regions, tmp_path):
     process = start_worker(tmp_path)
     yield process
     stop_worker(process)
+
+
+# A Redis server of a test's own (the broker and cache outage tests, the throttles on Redis) ----------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_server(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.05)
+    process.kill()
+    pytest.fail("redis-server did not start")
+
+
+@pytest.fixture
+def own_redis():
+    """A Redis server of this test's own, which the test may stop and start again."""
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs redis-server for the tests on a Redis of their own")
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    servers = [redis_server(port)]
+
+    class Server:
+        url = f"redis://127.0.0.1:{port}/0"
+
+        def stop(self):
+            servers[-1].terminate()
+            servers[-1].wait(timeout=10)
+
+        def start(self):
+            servers.append(redis_server(port))
+
+    yield Server()
+    for process in servers:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)

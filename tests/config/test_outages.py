@@ -1,69 +1,15 @@
 """Outages of the broker and the cache: slower answers at worst, never a 500, nothing lost."""
 
-import os
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
 from templates_repo import services
 from templates_repo.models import Fork
+from tests.conftest import free_port as _free_port
 from tests.conftest import member_of
 
 pytestmark = pytest.mark.django_db
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _redis_server(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return process
-        time.sleep(0.05)
-    process.kill()
-    pytest.fail("redis-server did not start")
-
-
-@pytest.fixture
-def own_redis():
-    """A Redis server of this test's own, which the test may stop and start again."""
-    if shutil.which("redis-server") is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs redis-server for the broker outage test")
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    servers = [_redis_server(port)]
-
-    class Server:
-        url = f"redis://127.0.0.1:{port}/0"
-
-        def stop(self):
-            servers[-1].terminate()
-            servers[-1].wait(timeout=10)
-
-        def start(self):
-            servers.append(_redis_server(port))
-
-    yield Server()
-    for process in servers:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 @pytest.fixture
