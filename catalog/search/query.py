@@ -10,8 +10,10 @@
    typed): a prefix matches many more rows, which the index must then recheck (a search that found
    something in one step took 3x longer when every word was a prefix), so whole words go first.
 4. Only when that finds nothing: unknown words are corrected to the closest known words (typos.py), then,
-   for several terms, any term may match (ranked by how many do). One `EXISTS` query decides each step,
-   so a search that finds something costs one small query more than before, whatever the catalog's size.
+   for several terms, any term may match (ranked by how many do).
+5. Each step reads at most SEARCH_WINDOW + 1 matches, the most adopted, as ids with their ranks (`Found`):
+   the count, the relevance order, the pages and the facet counts all come from those and the catalog's
+   columns in memory (catalog.columns), so the text index is searched once per request.
 """
 
 import functools
