@@ -45,13 +45,29 @@ def apps(regions):
         )
 
 
-def page_of(params: dict, number: int, size: int):
+def valid_filterset(params: dict):
     data = QueryDict(mutable=True)
     data.update(params)
     filterset = selectors.app_filterset(data)
     assert filterset.is_valid(), filterset.errors
-    paginator = selectors.AppPaginator(selectors.filtered_apps(filterset), size)
+    return filterset
+
+
+def page_of(params: dict, number: int, size: int):
+    paginator = selectors.AppPaginator(selectors.filtered_apps(valid_filterset(params)), size)
     return paginator, [row["id"] for row in paginator.page(number).object_list]
+
+
+def every_page(params: dict, size: int, expected: list[int]) -> list[int]:
+    """The ids of every page in turn, each page's count checked against `expected`'s."""
+    found = []
+    for number in range(1, 20):
+        paginator, ids = page_of(params, number, size)
+        assert paginator.count == len(expected) and not paginator.capped
+        found += ids
+        if number >= paginator.num_pages:
+            return found
+    raise AssertionError("more pages than the test's apps make")
 
 
 FILTERS = [
@@ -68,24 +84,13 @@ FILTERS = [
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: "&".join(f) or "none")
 def test_every_page_is_the_databases_in_its_order(apps, filters, ordering):
     params = {**filters, **({"ordering": ordering} if ordering else {})}
-    data = QueryDict(mutable=True)
-    data.update(params)
-    filterset = selectors.app_filterset(data)
-    assert filterset.is_valid()
-    expected = list(filterset.qs.values_list("id", flat=True))
+    expected = list(valid_filterset(params).qs.values_list("id", flat=True))
     assert expected == list(
         App.objects.filter(pk__in=expected)
         .order_by(*ORDERINGS[ordering or SortOrder.NAME])
         .values_list("id", flat=True)
     )
-    found = []
-    for number in range(1, 20):
-        paginator, ids = page_of(params, number, 5)
-        assert paginator.count == len(expected) and not paginator.capped
-        found += ids
-        if number >= paginator.num_pages:
-            break
-    assert found == expected
+    assert every_page(params, 5, expected) == expected
 
 
 def test_a_count_past_the_window_is_capped(apps, monkeypatch):
@@ -152,19 +157,8 @@ def test_a_searchs_pages_are_the_databases_in_its_order(apps, params, ordering):
     """Relevance (rank, then name and id, ties included: many apps share a name and so a rank) and
     the other orders, from the ranks the search read with its ids."""
     params = {**params, **({"ordering": ordering} if ordering else {})}
-    data = QueryDict(mutable=True)
-    data.update(params)
-    filterset = selectors.app_filterset(data)
-    assert filterset.is_valid()
-    expected = list(filterset.qs.values_list("id", flat=True))
-    found = []
-    for number in range(1, 20):
-        paginator, ids = page_of(params, number, 4)
-        assert paginator.count == len(expected)
-        found += ids
-        if number >= paginator.num_pages:
-            break
-    assert found == expected
+    expected = list(valid_filterset(params).qs.values_list("id", flat=True))
+    assert every_page(params, 4, expected) == expected
 
 
 def test_a_list_reads_the_catalog_version_once(apps, api, monkeypatch):
