@@ -10,12 +10,16 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from rest_framework.renderers import JSONRenderer
 
 CACHE_SECONDS = 600
 CATALOG_VERSION_KEY = "catalog:version"
+# What catalog_version() answers when the cache keeps nothing (the dummy cache) or cannot be reached.
+UNKNOWN_VERSION = 1
 
 
 class _Read(threading.local):
@@ -42,9 +46,15 @@ def catalog_version(*, within: float = 0.0) -> int:
     version = cache.get(CATALOG_VERSION_KEY)
     if version is None:
         cache.add(CATALOG_VERSION_KEY, _new_version(), timeout=None)
-        version = cache.get(CATALOG_VERSION_KEY, 1)
+        version = cache.get(CATALOG_VERSION_KEY, UNKNOWN_VERSION)
     _seen(version, now)
     return version
+
+
+def cache_is_shared() -> bool:
+    """Whether every process reads the same cache, and so sees each other's version bumps: not a
+    process's own memory, nor the dummy cache that keeps nothing."""
+    return not isinstance(caches[DEFAULT_CACHE_ALIAS], LocMemCache | DummyCache)
 
 
 def _seen(version: int | None, now: float) -> None:

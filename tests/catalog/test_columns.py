@@ -11,7 +11,7 @@ from django.db.models import F
 from django.http import QueryDict
 
 from catalog import columns, selectors
-from catalog.cache import CATALOG_VERSION_KEY, catalog_changed
+from catalog.cache import CATALOG_VERSION_KEY, UNKNOWN_VERSION, cache_is_shared, catalog_changed
 from catalog.choices import SortOrder
 from catalog.filtersets import ORDERINGS
 from catalog.models import App
@@ -129,6 +129,37 @@ def test_a_copy_is_read_again_once_old(apps, monkeypatch):
     first = columns.snapshot()
     monkeypatch.setattr(columns, "SNAPSHOT_SECONDS", 0.0)
     assert columns.snapshot() is not first
+
+
+def test_with_a_shared_cache_a_copy_lives_as_long_as_cached_answers(apps, monkeypatch):
+    # Every process sees the version bumped by any write: no need to read 100,000 rows again each minute.
+    monkeypatch.setattr(columns, "cache_is_shared", lambda: True)
+    first = columns.snapshot()
+    monkeypatch.setattr(columns, "SNAPSHOT_SECONDS", 0.0)
+    assert columns.snapshot() is first
+    monkeypatch.setattr(columns, "CACHE_SECONDS", 0.0)
+    assert columns.snapshot() is not first
+
+
+def test_while_the_shared_cache_is_unreachable_a_copy_lives_a_minute(monkeypatch):
+    # The version then reads as unknown, and a write's bump may be lost: back to the short age.
+    monkeypatch.setattr(columns, "cache_is_shared", lambda: True)
+    assert columns.max_age(UNKNOWN_VERSION) == columns.SNAPSHOT_SECONDS
+    assert columns.max_age(UNKNOWN_VERSION + 1) == columns.CACHE_SECONDS
+
+
+@pytest.mark.parametrize(
+    "backend, shared",
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", False),
+        ("django.core.cache.backends.dummy.DummyCache", False),
+        ("config.cache.FailSoftRedisCache", True),
+        ("django.core.cache.backends.db.DatabaseCache", True),
+    ],
+)
+def test_which_caches_are_shared(settings, backend, shared):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "redis://127.0.0.1:1/0"}}
+    assert cache_is_shared() is shared
 
 
 def test_facet_counts_within_a_search_count_only_its_apps(apps):
