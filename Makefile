@@ -5,6 +5,8 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.lumbung-installed
 PYTEST_ARGS ?=
+# One test process per core (pytest-xdist; each has its own database and broker: tests/conftest.py).
+TEST_PROCESSES ?= auto
 
 .PHONY: run test install setup lint format messages clean
 
@@ -33,7 +35,7 @@ run: setup
 	DEBUG=1 PORT=$(PORT) PATH="$(abspath $(BIN)):$$PATH" exec $(BIN)/python -m config.devstack Procfile
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check .

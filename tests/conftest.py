@@ -7,6 +7,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -27,6 +28,30 @@ def pytest_configure(config):
     # come from the finders in the live server and are never collected.
     config.lumbung_static_root = Path(tempfile.mkdtemp(prefix="lumbung-test-static-"))
     django_settings.STATIC_ROOT = config.lumbung_static_root
+    if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+        _own_broker(worker)
+
+
+def _own_broker(worker: str) -> None:
+    """Under pytest-xdist (`make test` runs one test process per core), each test process queues its tasks
+    on a broker of its own, and the Celery workers it starts read only those: a worker started by one
+    process never takes another's task (which names a fork in the other's database). The embedded broker
+    gets a folder of its own, Redis a database number of its own."""
+    from config.celery_app import app
+
+    assert not app.configured, "the Celery app read its settings before the test processes were told apart"
+    number = int(worker.removeprefix("gw"))
+    if django_settings.CELERY_BROKER_URL.startswith("lumbungfs://"):
+        folder = Path(os.environ.get("CELERY_FS_BROKER_DIR", "var/test-celery-broker"))
+        folder = folder.with_name(f"{folder.name}-{worker}")
+        os.environ["CELERY_FS_BROKER_DIR"] = str(folder)  # the workers' environment (worker_env)
+        options = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
+            options[key] = str(django_settings.BASE_DIR / folder / Path(options[key]).name)
+    elif django_settings.CELERY_BROKER_URL.startswith("redis://"):
+        parts = urlsplit(django_settings.CELERY_BROKER_URL)
+        url = urlunsplit(parts._replace(path=f"/{int(parts.path.strip('/') or 0) + number}"))
+        os.environ["CELERY_BROKER_URL"] = django_settings.CELERY_BROKER_URL = url
 
 
 def pytest_unconfigure(config):
