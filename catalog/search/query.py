@@ -42,16 +42,20 @@ def _pg_lexeme(word: str, *, prefix: bool) -> str:
     return "'" + word.replace("'", "''") + "'" + (":*" if prefix else "")
 
 
-def _pg_alternative(text: str, *, prefix: bool) -> str:
+def _pg_alternative(text: str, *, prefix: bool, phrase: bool = True) -> str:
     parts = text.split()
     if len(parts) == 1:
         return _pg_lexeme(text, prefix=prefix)
-    return "(" + " <-> ".join(_pg_lexeme(part, prefix=False) for part in parts) + ")"
+    return "(" + (" <-> " if phrase else " & ").join(_pg_lexeme(part, prefix=False) for part in parts) + ")"
 
 
 def _pg_term(term: Term, *, prefix: bool) -> str:
+    # What was typed, a phrase included, is matched as typed. An equivalent phrase from the synonym file
+    # is matched as all of its words: a phrase (<->) makes PostgreSQL read every candidate's TOASTed
+    # vector again to check the words' positions, where all the words are answered by the text index
+    # alone ("bansos", whose equivalents are four phrases, found in 7,088 of 100,000 apps: 80 -> 24 ms).
     alternatives = [_pg_alternative(term.text, prefix=prefix)]
-    alternatives += [_pg_alternative(text, prefix=False) for text in term.all[1:]]
+    alternatives += [_pg_alternative(text, prefix=False, phrase=False) for text in term.all[1:]]
     return "(" + " | ".join(alternatives) + ")"
 
 
@@ -77,9 +81,12 @@ def pg_search_query(query: Query, *, match_all: bool = True, prefix: bool = Fals
 
 
 def _contains(field: str, term: Term, *, lookup: str = "contains") -> Q:
-    q = Q()
-    for text in term.all:
-        q |= Q(**{f"{field}__{lookup}": text})
+    q = Q(**{f"{field}__{lookup}": term.text})
+    for text in term.all[1:]:
+        every = Q()  # an equivalent phrase: all of its words, as PostgreSQL matches it (_pg_term)
+        for word in text.split():
+            every &= Q(**{f"{field}__{lookup}": word})
+        q |= every
     return q
 
 

@@ -37,6 +37,20 @@ def test_parse_joins_phrases_drops_generic_words_and_excludes():
     assert len(search.parse(" ".join(f"kata{i}" for i in range(20))).terms) == vocabulary.MAX_TERMS
 
 
+def test_an_equivalent_phrase_matches_its_words_and_a_typed_phrase_matches_as_typed(regions):
+    # "bansos" = "bantuan sosial" (synonyms.txt): the equivalent matches both words anywhere (the text index
+    # answers that without reading the apps' texts again); what is typed between quotes matches as typed.
+    factories.AppFactory(name="Bantuan Sosial Tunai", slug="adjacent")
+    factories.AppFactory(name="Bantuan Pangan", short_description="Layanan sosial bagi lansia.", slug="apart")
+    factories.AppFactory(name="Bantuan Hukum", slug="one-word-only")
+
+    def found(value):
+        return set(search.filter_apps(App.objects.all(), value).values_list("slug", flat=True))
+
+    assert found("bansos") == {"adjacent", "apart"}
+    assert found('"bantuan sosial"') == {"adjacent"}
+
+
 @pytest.mark.django_db
 def test_search_document_holds_labels_reusing_regions_and_templates(regions, media_root):
     from templates_repo import services as template_services
